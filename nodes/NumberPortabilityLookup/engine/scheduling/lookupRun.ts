@@ -1,0 +1,375 @@
+import { toLookupFields } from '../results/typedFields';
+import type { NotLookedUpReason, NumberOutcome, RawLookupObject } from '../types';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
+import type { LookupTransport, RequestFailure } from './transportContract';
+
+/** One lookup to make. With duplicates looked up once, `key` is the digits themselves. */
+export interface LookupJob {
+	key: string;
+	digits: string;
+}
+
+export interface LookupRunOptions {
+	transport: LookupTransport;
+	/** Numbers per request, 1–100; lowered by the run when the service says "Request too long". */
+	numbersPerRequest: number;
+	/** Requests in flight at once; lowered by the run when the service rate-limits. */
+	maxConnections: number;
+	/** Credits one lookup costs (1, or 1.2 with the serving MSC). */
+	costPerNumber: number;
+	/** Stop before spending more than this; undefined for no cap. */
+	maxCredits?: number;
+	retry?: Partial<RetryPolicy>;
+	random?: () => number;
+	sleep?: (ms: number) => Promise<void>;
+	now?: () => number;
+}
+
+export interface LookupRunReport {
+	/** One outcome per job key. */
+	outcomes: Map<string, NumberOutcome>;
+	requests: number;
+	/** Credits the received answers say they cost. */
+	creditsSpent: number;
+	/**
+	 * Numbers sent whose answers never arrived (broken connection, timeout, garbage): the
+	 * service may have charged for them. They were retried, so they may have been paid twice.
+	 */
+	unconfirmedCharges: number;
+	/** Set when the account's credentials were refused; the caller turns it into one error. */
+	invalidCredentials: boolean;
+	/** Numbers per request the run ended with (below the setting after "Request too long"). */
+	finalNumbersPerRequest: number;
+}
+
+/** Consecutive clean answers after which a concurrency lowered by a rate limit rises by one. */
+const RECOVERY_STREAK = 10;
+/** The older service rule ("more than ten") the first "Request too long" drops to. */
+const LEGACY_MAX_PER_REQUEST = 10;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Looks up every job once, over bounded concurrency, surviving what the service does:
+ * shrinking batches on "Request too long", backing off and narrowing on rate limits,
+ * resending only the numbers whose answers were lost, and stopping cleanly when credit
+ * runs out. Every job ends with exactly one outcome.
+ */
+export async function runLookups(
+	jobs: readonly LookupJob[],
+	options: LookupRunOptions,
+): Promise<LookupRunReport> {
+	return await new LookupRun(jobs, options).run();
+}
+
+interface StopCause {
+	reason: NotLookedUpReason;
+	detail: string;
+}
+
+class LookupRun {
+	private readonly policy: RetryPolicy;
+	private readonly random: () => number;
+	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly now: () => number;
+	private readonly startedAt: number;
+
+	/** Jobs not yet sent, front first; retries go back to the front. */
+	private queue: LookupJob[];
+	private queueHead = 0;
+	private readonly retryFront: LookupJob[] = [];
+
+	private readonly outcomes = new Map<string, NumberOutcome>();
+	private readonly attempts = new Map<string, number>();
+	private readonly rateLimitAttempts = new Map<string, number>();
+
+	private batchSize: number;
+	private concurrency: number;
+	private successStreak = 0;
+	private stop: StopCause | null = null;
+
+	private requests = 0;
+	private creditsSpent = 0;
+	private creditsReserved = 0;
+	private requestsInFlight = 0;
+	private unconfirmedCharges = 0;
+	private invalidCredentials = false;
+
+	constructor(
+		jobs: readonly LookupJob[],
+		private readonly options: LookupRunOptions,
+	) {
+		this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+		this.random = options.random ?? Math.random;
+		this.sleep = options.sleep ?? defaultSleep;
+		this.now = options.now ?? Date.now;
+		this.startedAt = this.now();
+		this.queue = jobs.slice();
+		this.batchSize = clampInt(options.numbersPerRequest, 1, 100);
+		this.concurrency = clampInt(options.maxConnections, 1, Number.MAX_SAFE_INTEGER);
+	}
+
+	async run(): Promise<LookupRunReport> {
+		const inFlight = new Set<Promise<void>>();
+		for (;;) {
+			while (!this.stop && inFlight.size < this.concurrency) {
+				const batch = this.takeBatch();
+				if (!batch) break;
+				const request: Promise<void> = this.send(batch).finally(() => inFlight.delete(request));
+				inFlight.add(request);
+			}
+			if (inFlight.size === 0) break;
+			await Promise.race(inFlight);
+		}
+		this.settleUnanswered();
+		return {
+			outcomes: this.outcomes,
+			requests: this.requests,
+			creditsSpent: roundCredits(this.creditsSpent),
+			unconfirmedCharges: this.unconfirmedCharges,
+			invalidCredentials: this.invalidCredentials,
+			finalNumbersPerRequest: this.batchSize,
+		};
+	}
+
+	/** The next request's numbers, within the batch size and the credit cap; null when none. */
+	private takeBatch(): LookupJob[] | null {
+		let size = this.batchSize;
+		if (this.options.maxCredits !== undefined) {
+			const left = this.options.maxCredits - this.creditsSpent - this.creditsReserved;
+			// A small epsilon: 1.2-credit lookups must not lose one to floating point.
+			size = Math.min(size, Math.floor(left / this.options.costPerNumber + 1e-9));
+			if (size <= 0) {
+				if (this.hasQueued() && this.requestsInFlight === 0) {
+					this.stop = {
+						reason: 'credit_cap',
+						detail: `Max Credits (${this.options.maxCredits}) would be passed by looking up this number.`,
+					};
+				}
+				return null;
+			}
+		}
+		const batch: LookupJob[] = [];
+		const inBatch = new Set<string>();
+		// Skipped jobs (a second copy of a number already in this batch) keep their place.
+		const skipped: LookupJob[] = [];
+		while (batch.length < size) {
+			const job = this.dequeue();
+			if (!job) break;
+			if (this.outcomes.has(job.key)) continue;
+			if (inBatch.has(job.digits)) {
+				skipped.push(job);
+				continue;
+			}
+			inBatch.add(job.digits);
+			batch.push(job);
+		}
+		for (let i = skipped.length - 1; i >= 0; i--) this.retryFront.push(skipped[i]);
+		return batch.length > 0 ? batch : null;
+	}
+
+	private dequeue(): LookupJob | undefined {
+		if (this.retryFront.length > 0) return this.retryFront.pop();
+		if (this.queueHead < this.queue.length) return this.queue[this.queueHead++];
+		return undefined;
+	}
+
+	private hasQueued(): boolean {
+		return this.retryFront.length > 0 || this.queueHead < this.queue.length;
+	}
+
+	private requeue(jobs: readonly LookupJob[]): void {
+		for (let i = jobs.length - 1; i >= 0; i--) this.retryFront.push(jobs[i]);
+	}
+
+	private async send(batch: LookupJob[]): Promise<void> {
+		const cost = batch.length * this.options.costPerNumber;
+		this.creditsReserved += cost;
+		this.requestsInFlight++;
+		this.requests++;
+		const awaiting = new Map<string, LookupJob>();
+		for (const job of batch) awaiting.set(job.digits, job);
+
+		let failure: RequestFailure | null;
+		try {
+			failure = await this.options.transport.lookup(
+				batch.map((job) => job.digits),
+				(raw) => this.accept(raw, awaiting),
+			);
+		} finally {
+			this.creditsReserved -= cost;
+			this.requestsInFlight--;
+		}
+
+		const missing = [...awaiting.values()];
+		if (missing.length === 0 && !failure) {
+			this.onCleanAnswer();
+			return;
+		}
+		await this.handleFailure(
+			failure ?? {
+				kind: 'truncated',
+				message: `The answer held ${batch.length - missing.length} of ${batch.length} numbers.`,
+			},
+			missing,
+		);
+	}
+
+	/** Keeps one answer object the moment it is read. */
+	private accept(raw: RawLookupObject, awaiting: Map<string, LookupJob>): void {
+		const digits = typeof raw.msisdn === 'string' || typeof raw.msisdn === 'number'
+			? String(raw.msisdn).replace(/\D/g, '')
+			: '';
+		let job = awaiting.get(digits);
+		if (!job) {
+			// The service answers in request order; an object whose msisdn we cannot match
+			// (absent, or rewritten) belongs to the first number still waiting.
+			const first = awaiting.values().next();
+			if (first.done) return;
+			job = first.value;
+		}
+		awaiting.delete(job.digits);
+		const fields = toLookupFields(raw);
+		this.creditsSpent += fields.transactioncost ?? this.options.costPerNumber;
+		this.outcomes.set(job.key, { lookedUp: true, fields });
+	}
+
+	private onCleanAnswer(): void {
+		if (this.concurrency < this.options.maxConnections && ++this.successStreak >= RECOVERY_STREAK) {
+			this.concurrency++;
+			this.successStreak = 0;
+		}
+	}
+
+	private async handleFailure(failure: RequestFailure, missing: LookupJob[]): Promise<void> {
+		this.successStreak = 0;
+		switch (failure.kind) {
+			case 'invalid_password':
+				this.requeue(missing);
+				this.invalidCredentials = true;
+				this.stop = {
+					reason: 'invalid_credentials',
+					detail: 'The service refused the credential (FAIL Invalid password).',
+				};
+				return;
+			case 'insufficient_credit':
+				this.requeue(missing);
+				this.stop ??= {
+					reason: 'insufficient_credit',
+					detail: 'The service answered FAIL Insufficient credit.',
+				};
+				return;
+			case 'request_too_long':
+				return this.shrinkBatches(missing);
+			case 'no_numbers':
+				return this.fail(missing, 'request_rejected', 'The service answered "No numbers specified".');
+			case 'rate_limited':
+				return await this.retryAfterRateLimit(missing, failure.retryAfterMs);
+			case 'http_status':
+				if (!isRetryableStatus(failure.status)) {
+					return this.fail(missing, 'request_rejected', failure.message);
+				}
+				return await this.retry(missing, 'service_unavailable', failure.message, failure.retryAfterMs);
+			case 'network':
+				if (failure.code === 'ENOTFOUND') {
+					// A host that does not resolve will not resolve a second later.
+					return this.fail(missing, 'network_error', failure.message);
+				}
+				if (failure.code !== 'ECONNREFUSED') this.unconfirmedCharges += missing.length;
+				return await this.retry(missing, 'network_error', failure.message);
+			case 'timeout':
+				this.unconfirmedCharges += missing.length;
+				return await this.retry(missing, 'timeout', failure.message);
+			case 'truncated':
+				this.unconfirmedCharges += missing.length;
+				return await this.retry(missing, 'network_error', failure.message);
+			case 'protocol':
+				this.unconfirmedCharges += missing.length;
+				return await this.retry(missing, 'protocol_error', failure.message);
+		}
+	}
+
+	/** "Request too long": the service's limit is below ours. Drop to 10, then halve. */
+	private shrinkBatches(missing: LookupJob[]): void {
+		if (missing.length <= 1) {
+			this.fail(missing, 'request_rejected', 'The service refused a request of one number as too long.');
+			return;
+		}
+		const next = missing.length > LEGACY_MAX_PER_REQUEST ? LEGACY_MAX_PER_REQUEST : Math.floor(missing.length / 2);
+		this.batchSize = Math.min(this.batchSize, next);
+		this.requeue(missing);
+	}
+
+	private async retryAfterRateLimit(missing: LookupJob[], retryAfterMs?: number): Promise<void> {
+		this.concurrency = Math.max(1, this.concurrency - 1);
+		const attempt = bump(this.rateLimitAttempts, missing);
+		if (attempt >= this.policy.maxRateLimitAttempts || this.retryTimeIsUp()) {
+			this.fail(missing, 'rate_limited', 'The service kept answering ERR RATE_LIMIT_EXCEEDED.');
+			return;
+		}
+		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs));
+		this.requeue(missing);
+	}
+
+	private async retry(
+		missing: LookupJob[],
+		reason: NotLookedUpReason,
+		detail: string,
+		retryAfterMs?: number,
+	): Promise<void> {
+		const attempt = bump(this.attempts, missing);
+		const timeIsUp = this.retryTimeIsUp();
+		const retrying: LookupJob[] = [];
+		const givingUp: LookupJob[] = [];
+		for (const job of missing) {
+			const exhausted = timeIsUp || (this.attempts.get(job.key) ?? 0) >= this.policy.maxAttempts;
+			(exhausted ? givingUp : retrying).push(job);
+		}
+		this.fail(givingUp, reason, detail);
+		if (retrying.length === 0) return;
+		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs));
+		this.requeue(retrying);
+	}
+
+	private retryTimeIsUp(): boolean {
+		return this.now() - this.startedAt >= this.policy.maxRetryTimeMs;
+	}
+
+	private fail(jobs: readonly LookupJob[], reason: NotLookedUpReason, detail: string): void {
+		for (const job of jobs) {
+			if (!this.outcomes.has(job.key)) this.outcomes.set(job.key, { lookedUp: false, reason, detail });
+		}
+	}
+
+	/** Whatever a stop left unsent gets the stop's reason. */
+	private settleUnanswered(): void {
+		const cause = this.stop ?? { reason: 'request_rejected' as const, detail: 'The number was not sent.' };
+		const left: LookupJob[] = [];
+		for (let job = this.dequeue(); job; job = this.dequeue()) left.push(job);
+		this.fail(left, cause.reason, cause.detail);
+	}
+}
+
+/** 5xx (but 501, "not implemented", which will not change) and 408/425/429 may pass. */
+function isRetryableStatus(status: number): boolean {
+	return (status >= 500 && status !== 501) || status === 408 || status === 425 || status === 429;
+}
+
+/** Counts one more attempt for each job; returns the highest count among them. */
+function bump(counts: Map<string, number>, jobs: readonly LookupJob[]): number {
+	let highest = 0;
+	for (const job of jobs) {
+		const next = (counts.get(job.key) ?? 0) + 1;
+		counts.set(job.key, next);
+		highest = Math.max(highest, next);
+	}
+	return highest;
+}
+
+function clampInt(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, Math.floor(Number.isFinite(value) ? value : min)));
+}
+
+function roundCredits(value: number): number {
+	return Math.round(value * 100) / 100;
+}
