@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { validateOffline } from '../engine/numbers/offlineValidation';
+import { defaultCountryOption } from './common.descriptions';
+
+const showFor = { show: { operation: ['validate'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +44 7788 450450 or {{ $json.phone }}',
+		description: 'The number to check. Nothing is sent and no credit is spent.',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor,
+		options: [defaultCountryOption],
+	},
+];
+
+/** Offline check with libphonenumber-js metadata: format, country and type, no request. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const defaultCountry = (options.defaultCountry as string) || undefined;
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const input = this.getNodeParameter('phoneNumber', itemIndex);
+		output.push({
+			json: { input, ...validateOffline(input, defaultCountry) } as IDataObject,
+			pairedItem: { item: itemIndex },
+		});
+	}
+	return [output];
+}

@@ -1,0 +1,149 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import {
+	lookUpInputs,
+	type InputNumber,
+	type LookupSettings,
+	type RoutedResult,
+} from '../engine/lookupInputs';
+import { routeNamesFor } from '../engine/results/routes';
+import type { NotLookedUpReason, RouteBy } from '../engine/types';
+import { BaseUrlError } from '../transport/baseUrl';
+import { describeFailure, ServiceClient } from '../transport/serviceClient';
+import { CREDENTIAL_NAME, toAccount } from './account';
+
+/** Reasons that mean the service could not be used at all (as opposed to credit running out). */
+const REQUEST_FAILURES = new Set<NotLookedUpReason>([
+	'network_error',
+	'timeout',
+	'service_unavailable',
+	'protocol_error',
+	'request_rejected',
+	'rate_limited',
+]);
+
+/**
+ * Look Up Number and Look Up Numbers share everything but how an item yields its numbers:
+ * all numbers of all items are pooled, looked up once, and fanned back out, one output item
+ * per input number, each paired to its source item.
+ */
+export async function executeLookups(
+	ctx: IExecuteFunctions,
+	numbersOf: (itemIndex: number) => unknown[],
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const routeBy = ctx.getNodeParameter('routeBy', 0, 'validity') as RouteBy;
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const settings = readSettings(routeBy, options);
+
+	const inputs: InputNumber[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let numbers: unknown[];
+		try {
+			numbers = numbersOf(itemIndex);
+		} catch (error) {
+			if (!ctx.continueOnFail()) {
+				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+			}
+			// The item still yields one result: answered locally as "not a number".
+			numbers = [null];
+		}
+		for (const input of numbers) inputs.push({ itemIndex, input });
+	}
+
+	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
+	const leaveAccount = client.joinAccount(settings.maxConnections);
+	let outcome: Awaited<ReturnType<typeof lookUpInputs>>;
+	try {
+		outcome = await lookUpInputs(inputs, settings, client);
+	} finally {
+		leaveAccount();
+	}
+	const { results, report } = outcome;
+
+	if (!ctx.continueOnFail()) {
+		if (report.invalidCredentials) {
+			throw new NodeApiError(ctx.getNode(), { message: 'FAIL Invalid password' } as JsonObject, {
+				message: 'The Number Portability Lookup service refused the credential',
+				description: describeFailure({ kind: 'invalid_password' }),
+				httpCode: '401',
+			});
+		}
+		const failure = serviceUnusable(results);
+		if (failure) {
+			throw new NodeApiError(ctx.getNode(), { message: failure.json.reasonText } as JsonObject, {
+				message: 'No number could be looked up: the service could not be used',
+				description: `${failure.json.reasonText} Turn on "Continue On Fail" to get every number on the outputs instead.`,
+			});
+		}
+	}
+
+	const routeNames = routeNamesFor(routeBy);
+	const outputs: INodeExecutionData[][] = routeNames.map(() => []);
+	for (const result of results) {
+		outputs[routeNames.indexOf(result.route)].push({
+			json: result.json as unknown as IDataObject,
+			pairedItem: { item: result.itemIndex },
+		});
+	}
+	return outputs;
+}
+
+/**
+ * The first request-level failure, when no number got an answer and nothing else (credit,
+ * invalid input) explains why: then the run is an error, not a result.
+ */
+function serviceUnusable(results: readonly RoutedResult[]): RoutedResult | undefined {
+	let firstFailure: RoutedResult | undefined;
+	for (const result of results) {
+		const { lookedUp, reason } = result.json;
+		if (lookedUp || reason === null) return undefined;
+		if (reason === 'invalid_number') continue;
+		if (!REQUEST_FAILURES.has(reason)) return undefined;
+		firstFailure ??= result;
+	}
+	return firstFailure;
+}
+
+function readSettings(routeBy: RouteBy, options: IDataObject): LookupSettings {
+	const maxCredits = Number(options.maxCredits ?? 0);
+	return {
+		routeBy,
+		defaultCountry: (options.defaultCountry as string) || undefined,
+		skipInvalid: options.skipInvalid !== false,
+		lookUpDuplicatesOnce: options.lookUpDuplicatesOnce !== false,
+		numbersPerRequest: clamp(Number(options.numbersPerRequest ?? 100), 1, 100),
+		maxConnections: clamp(Number(options.maxConnections ?? 5), 1, 20),
+		includeMsc: options.includeMsc === true,
+		maxCredits: maxCredits > 0 ? maxCredits : undefined,
+	};
+}
+
+function createClient(
+	ctx: IExecuteFunctions,
+	credential: ICredentialDataDecryptedObject,
+	options: IDataObject,
+	settings: LookupSettings,
+): ServiceClient {
+	try {
+		return new ServiceClient(toAccount(credential), {
+			includeMsc: settings.includeMsc,
+			timeoutMs: clamp(Number(options.timeout ?? 120), 1, 3600) * 1000,
+		});
+	} catch (error) {
+		if (error instanceof BaseUrlError) throw new NodeOperationError(ctx.getNode(), error.message);
+		throw error;
+	}
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : min;
+}

@@ -1,0 +1,139 @@
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+
+/**
+ * One open-connection budget per account per process.
+ *
+ * The service counts open TCP connections per account, idle keep-alive ones included, and
+ * refuses the one over its limit. So every execution in this process that uses the same
+ * account (same base URL and user) shares one dispatcher whose connection cap is the limit in
+ * force, and a permit is taken for each request: requests in flight never exceed the limit,
+ * and neither do sockets, idle or not.
+ *
+ * The limit in force is the lowest Max Connections among the runs using the account, lowered
+ * by one on each rate limit and raised back after a streak of clean answers.
+ */
+export class AccountConnections {
+	private readonly runs = new Map<symbol, number>();
+	private lowered: number | null = null;
+	private cleanStreak = 0;
+	private inUse = 0;
+	private readonly waiters: Array<() => void> = [];
+	private current: { dispatcher: Dispatcher; cap: number } | null = null;
+
+	constructor(private readonly createDispatcher: (connections: number) => Dispatcher) {}
+
+	/** Registers a run with its Max Connections; call the returned function when it ends. */
+	join(maxConnections: number): () => void {
+		const id = Symbol('run');
+		this.runs.set(id, Math.max(1, Math.floor(maxConnections)));
+		return () => {
+			this.runs.delete(id);
+			if (this.runs.size === 0) this.lowered = null;
+			this.wake();
+		};
+	}
+
+	get limit(): number {
+		let configured = Infinity;
+		for (const value of this.runs.values()) configured = Math.min(configured, value);
+		// Outside a run (the credential test, Get Balance) one connection is plenty.
+		if (configured === Infinity) configured = 1;
+		return Math.min(configured, this.lowered ?? Infinity);
+	}
+
+	get openPermits(): number {
+		return this.inUse;
+	}
+
+	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
+	async acquire(): Promise<{ dispatcher: Dispatcher; release: () => void }> {
+		while (this.inUse >= this.limit) {
+			await new Promise<void>((resolve) => this.waiters.push(resolve));
+		}
+		this.inUse++;
+		const dispatcher = this.dispatcherFor(this.limit);
+		let released = false;
+		return {
+			dispatcher,
+			release: () => {
+				if (released) return;
+				released = true;
+				this.inUse--;
+				this.wake();
+			},
+		};
+	}
+
+	reportRateLimited(): void {
+		this.cleanStreak = 0;
+		this.lowered = Math.max(1, this.limit - 1);
+	}
+
+	reportCleanAnswer(): void {
+		if (this.lowered === null || ++this.cleanStreak < 10) return;
+		this.cleanStreak = 0;
+		this.lowered++;
+		this.wake();
+	}
+
+	async close(): Promise<void> {
+		const current = this.current;
+		this.current = null;
+		if (current) await current.dispatcher.close();
+	}
+
+	/**
+	 * A dispatcher capped at `cap`. When the cap changes, a new one takes over and the old one
+	 * closes once its requests finish: its sockets only ever hold permits, so the total stays
+	 * within the new limit as soon as the old requests are done.
+	 */
+	private dispatcherFor(cap: number): Dispatcher {
+		if (this.current?.cap === cap) return this.current.dispatcher;
+		const previous = this.current;
+		this.current = { dispatcher: this.createDispatcher(cap), cap };
+		if (previous) void previous.dispatcher.close().catch(() => undefined);
+		return this.current.dispatcher;
+	}
+
+	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
+	private wake(): void {
+		for (let free = this.limit - this.inUse; free > 0 && this.waiters.length > 0; free--) {
+			this.waiters.shift()?.();
+		}
+	}
+}
+
+/** Keep-alive saves a TCP and TLS handshake per request; idle sockets still count, so not for long. */
+const KEEP_ALIVE_MS = 4_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function createProxyAwareDispatcher(connections: number): Dispatcher {
+	// Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool
+	// per origin capped at `connections`.
+	return new EnvHttpProxyAgent({
+		connections,
+		keepAliveTimeout: KEEP_ALIVE_MS,
+		keepAliveMaxTimeout: KEEP_ALIVE_MS,
+		connect: { timeout: CONNECT_TIMEOUT_MS },
+	});
+}
+
+const registry = new Map<string, AccountConnections>();
+
+/** The process-wide budget of one account. The password is not part of the key, nor kept. */
+export function accountConnections(baseUrl: string, user: string): AccountConnections {
+	const key = `${baseUrl}\u0000${user}`;
+	let budget = registry.get(key);
+	if (!budget) {
+		budget = new AccountConnections(createProxyAwareDispatcher);
+		registry.set(key, budget);
+	}
+	return budget;
+}
+
+/** Closes every account's sockets (tests, benchmarks, process shutdown). */
+export async function closeAllAccountConnections(): Promise<void> {
+	const budgets = [...registry.values()];
+	registry.clear();
+	await Promise.all(budgets.map(async (budget) => await budget.close()));
+}

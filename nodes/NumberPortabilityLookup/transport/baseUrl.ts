@@ -1,0 +1,37 @@
+export const DEFAULT_BASE_URL = 'https://api.numberportabilitylookup.com/npl';
+
+/** Thrown for a base URL the node must not use; the message says what to fix. */
+export class BaseUrlError extends Error {
+	name = 'BaseUrlError';
+}
+
+/**
+ * The password travels in the request body, so the body must be encrypted unless it never
+ * leaves this machine: plain http is allowed for loopback only (the sandbox, a local proxy).
+ */
+export function checkBaseUrl(raw: string | undefined): URL {
+	const text = (raw ?? '').trim() || DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new BaseUrlError(
+			`The credential's Base URL "${text.slice(0, 100)}" is not a URL. Use ${DEFAULT_BASE_URL}.`,
+		);
+	}
+	if (url.username || url.password) {
+		throw new BaseUrlError(
+			"The credential's Base URL must not contain a user or password; use the credential's fields.",
+		);
+	}
+	if (url.protocol === 'https:') return url;
+	if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
+	throw new BaseUrlError(
+		`The credential's Base URL must use https:// (plain http:// is allowed only for localhost), so that the password is never sent unencrypted. Got ${url.protocol}//${url.host}.`,
+	);
+}
+
+function isLoopback(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

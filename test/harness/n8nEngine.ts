@@ -1,0 +1,184 @@
+/**
+ * Runs the node inside n8n's own execution engine (n8n-core WorkflowExecute), the way n8n
+ * runs it for users: parameters resolved by n8n (expressions included), dynamic outputs,
+ * credentials through a credentials helper, continue-on-fail handling, pairedItem checks.
+ * Modelled on n8n's unpublished nodes-testing harness; small on purpose.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
+
+export const NODE_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookup';
+export const NODE_NAME = 'Number Portability Lookup';
+
+/** The workflow's first node: passes on the items the test gives it. */
+class TestItemsNode implements INodeType {
+	description = {
+		displayName: 'Test Items',
+		name: 'testItems',
+		group: ['input'],
+		version: 1,
+		description: 'Emits the items of the test',
+		defaults: { name: 'Test Items' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const nodeTypeInstances: Record<string, INodeType> = {
+	[NODE_TYPE]: new NumberPortabilityLookup(),
+	'test.items': new TestItemsNode(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypeInstances[type],
+	getByNameAndVersion: (type) => nodeTypeInstances[type],
+	getKnownTypes: () => ({}),
+} as INodeTypes;
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject | undefined) {
+		super();
+	}
+	getParentTypes(): string[] {
+		return [];
+	}
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: never) {
+		return options;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by this node');
+	}
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		if (!this.data) throw new Error('The test gave no credential');
+		return this.data;
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties(): INodeProperties[] {
+		return [];
+	}
+}
+
+export interface NodeRunOptions {
+	items: IDataObject[];
+	parameters: INodeParameters;
+	credential?: { user: string; password: string; baseUrl: string };
+	/** n8n's per-node error setting; 'continueRegularOutput' is "continue on fail". */
+	onError?: INode['onError'];
+}
+
+export interface NodeRun {
+	/** Items per output of the node, by output index; empty when the node failed. */
+	outputs: INodeExecutionData[][];
+	/** The node's error, when it threw (message and description as n8n shows them). */
+	error?: { message: string; description?: string | null; name?: string };
+	status: IRun['status'];
+	run: IRun;
+}
+
+/** Runs Test Items → Number Portability Lookup once and returns what the node produced. */
+export async function runNode(options: NodeRunOptions): Promise<NodeRun> {
+	const nodes: INode[] = [
+		{ id: 'start', name: 'Test Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'npl',
+			name: NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { numberPortabilityLookupApi: { id: '1', name: 'NPL test account' } },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const connections = { 'Test Items': { main: [[{ node: NODE_NAME, type: 'main' as const, index: 0 }]] } };
+	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes });
+
+	const workflowData = { id: 'test', name: 'test', nodes, connections } as unknown as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
+	let finished!: (run: IRun) => void;
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+	const additionalData = {
+		hooks,
+		executionId: 'test-execution',
+		variables: {},
+		credentialsHelper: new TestCredentialsHelper(options.credential),
+		restApiUrl: 'http://127.0.0.1/rest',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		logAiEvent: () => {},
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{
+					node: workflow.getNode('Test Items')!,
+					data: { main: [options.items.map((json) => ({ json }))] },
+					source: null,
+				},
+			],
+		},
+	} as unknown as IRunExecutionData;
+
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await done;
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const error = taskData?.error ?? run.data.resultData.error;
+	return {
+		outputs: (taskData?.data?.main ?? []).map((items: INodeExecutionData[] | null) => items ?? []),
+		error: error
+			? { message: error.message, description: (error as { description?: string | null }).description, name: error.name }
+			: undefined,
+		status: run.status,
+		run,
+	};
+}
