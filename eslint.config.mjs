@@ -11,4 +11,18 @@ export default [
 		files: ['sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'e2e/**/*.ts'],
 		rules: { 'no-console': 'off' },
 	},
+	{
+		// The engine and transport have no n8n node to hand (the engine imports nothing of n8n);
+		// their errors are typed, and actions/ wraps them in NodeApiError / NodeOperationError.
+		files: ['nodes/**/engine/**/*.ts', 'nodes/**/transport/**/*.ts'],
+		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
+	},
+	{
+		files: ['package.json'],
+		rules: {
+			// DESIGN §4: undici and libphonenumber-js are runtime dependencies on purpose (one
+			// connection budget per account, phone metadata); the package is for self-hosted n8n.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
 ];

@@ -11,7 +11,6 @@ import * as getBalance from './actions/getBalance.operation';
 import * as lookup from './actions/lookup.operation';
 import * as lookupMany from './actions/lookupMany.operation';
 import * as validate from './actions/validate.operation';
-import { CREDENTIAL_NAME } from './helpers/account';
 import { OUTPUTS_EXPRESSION } from './helpers/outputs';
 import { numberPortabilityLookupApiTest } from './methods/credentialTest';
 
@@ -34,7 +33,7 @@ export class NumberPortabilityLookup implements INodeType {
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [
 			{
-				name: CREDENTIAL_NAME,
+				name: 'numberPortabilityLookupApi',
 				required: true,
 				testedBy: 'numberPortabilityLookupApiTest',
 				displayOptions: { show: { operation: ['lookup', 'lookupMany', 'getBalance'] } },

@@ -1,5 +1,6 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -52,7 +53,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			json.belowThreshold = balance < options.lowBalanceThreshold;
 		}
 	} catch (error) {
-		if (!(error instanceof ServiceRequestError)) throw error;
+		if (!(error instanceof ServiceRequestError)) throw new NodeOperationError(this.getNode(), error as Error);
 		if (!this.continueOnFail()) {
 			throw new NodeApiError(this.getNode(), { message: error.message } as JsonObject, {
 				message: 'Could not get the account balance',

@@ -139,8 +139,8 @@ function createClient(
 			timeoutMs: clamp(Number(options.timeout ?? 120), 1, 3600) * 1000,
 		});
 	} catch (error) {
-		if (error instanceof BaseUrlError) throw new NodeOperationError(ctx.getNode(), error.message);
-		throw error;
+		const message = error instanceof BaseUrlError ? error.message : (error as Error).message;
+		throw new NodeOperationError(ctx.getNode(), message);
 	}
 }
 

@@ -1,6 +1,9 @@
 export const DEFAULT_BASE_URL = 'https://api.numberportabilitylookup.com/npl';
 
-/** Thrown for a base URL the node must not use; the message says what to fix. */
+/**
+ * Thrown for a base URL the node must not use; the message says what to fix. The transport
+ * has no node to hand, so the actions wrap it in a NodeOperationError.
+ */
 export class BaseUrlError extends Error {
 	name = 'BaseUrlError';
 }
