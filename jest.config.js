@@ -4,7 +4,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	// Type errors are caught by `npm run typecheck`; transpiling alone keeps the suites fast.
-	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	// n8n-core writes ~/.n8n/config unless N8N_USER_FOLDER points elsewhere.
 	setupFiles: ['<rootDir>/test/setup-env.js'],
 	testTimeout: 60_000,

@@ -8,3 +8,5 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 // Tests talk to loopback only; a proxy from the environment must not capture them.
 process.env.NO_PROXY = [process.env.NO_PROXY, 'localhost,127.0.0.1,::1'].filter(Boolean).join(',');
+// n8n's logger prints node errors to the console; the tests assert them instead.
+process.env.N8N_LOG_LEVEL = process.env.N8N_LOG_LEVEL ?? 'silent';

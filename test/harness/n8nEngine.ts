@@ -24,7 +24,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
+// The explicit .ts: tsx (demo, bench) would otherwise resolve `.node` to the codex .node.json.
+import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node.ts';
 
 export const NODE_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookup';
 export const NODE_NAME = 'Number Portability Lookup';

@@ -66,9 +66,7 @@ export async function lookUpInputs(
 			localOutcomes.set(index, {
 				lookedUp: false,
 				reason: 'invalid_number',
-				detail: normalised.ok
-					? `${normalised.e164} is not a valid phone number${settings.defaultCountry ? '' : '; if it is written in national format, set Default Country'}.`
-					: normalised.message,
+				detail: normalised.ok ? `It reads as ${normalised.e164}.` : normalised.message,
 			});
 			continue;
 		}
