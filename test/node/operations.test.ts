@@ -30,6 +30,19 @@ describe('Look Up Numbers (batch)', () => {
 		expect(sandbox.ledger.entries).toHaveLength(4); // TEST_NUMBERS[0] twice, paid once
 		expect(sandbox.requests).toHaveLength(1);
 	});
+
+	it('gives an item that holds no number one Invalid item saying so, instead of dropping it', async () => {
+		const sandbox = await sandboxes.start();
+		const { outputs } = await runNode({
+			items: [{ phones: '' }, { phones: [] }, { phones: TEST_NUMBERS[0] }],
+			parameters: { operation: 'lookupMany', phoneNumbers: '={{ $json.phones }}' },
+			credential: credentialFor(sandbox),
+		});
+		const invalid = outputs[1].map((item) => (item.pairedItem as { item: number }).item);
+		expect(invalid).toEqual([0, 1]);
+		expect(jsonOf(outputs[1]).every((json) => json.reason === 'invalid_number')).toBe(true);
+		expect(jsonOf(outputs[0])).toHaveLength(1);
+	});
 });
 
 describe('Get Balance', () => {

@@ -25,7 +25,10 @@ export const description: INodeProperties[] = [
 
 /** A list per item; one output item per number, each paired to the item that held it. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeLookups(this, (itemIndex) =>
-		splitNumberList(this.getNodeParameter('phoneNumbers', itemIndex)),
-	);
+	return await executeLookups(this, (itemIndex) => {
+		const value = this.getNodeParameter('phoneNumbers', itemIndex);
+		const numbers = splitNumberList(value);
+		// An item without a number still yields one item (on Invalid, saying so), never none.
+		return numbers.length > 0 ? numbers : [value];
+	});
 }

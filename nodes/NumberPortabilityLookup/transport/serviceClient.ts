@@ -92,10 +92,10 @@ export class ServiceClient implements LookupTransport {
 			if (textError) return { kind: textError } as RequestFailure;
 			if (response.statusCode !== 200) return this.statusFailure(response, text);
 			try {
-				balance = parseBalance(text);
+				balance = parseBalance(text, this.secrets);
 				return null;
-			} catch {
-				return this.protocolFailure('The balance answer is not a number', text);
+			} catch (error) {
+				return this.protocolFailure((error as Error).message);
 			}
 		});
 		if (failure) throw new ServiceRequestError(failure, describeFailure(failure));
@@ -144,7 +144,7 @@ export class ServiceClient implements LookupTransport {
 			if (textError) return textFailure(textError, response);
 			return this.statusFailure(response, text);
 		}
-		const parser = new JsonArrayStream();
+		const parser = new JsonArrayStream({ secrets: this.secrets });
 		let delivered = 0;
 		const deliver = (chunk: Buffer) => {
 			for (const raw of parser.push(chunk)) {
@@ -172,6 +172,11 @@ export class ServiceClient implements LookupTransport {
 				}
 				deliver(chunk);
 			}
+			if (isJson === null) return this.protocolFailure('The service sent an empty answer', '');
+			// end() may throw a ProtocolError held back so the objects before it were kept.
+			if (!parser.end().complete) {
+				return { kind: 'truncated', message: `The answer stopped after ${delivered} results.` };
+			}
 		} catch (error) {
 			if (isProtocolError(error)) return this.protocolFailure(error.message);
 			const failure = networkFailure(error, this.secrets);
@@ -180,10 +185,6 @@ export class ServiceClient implements LookupTransport {
 				return { kind: 'truncated', message: `The connection broke after ${delivered} answers.` };
 			}
 			return failure;
-		}
-		if (isJson === null) return this.protocolFailure('The service sent an empty answer', '');
-		if (!parser.end().complete) {
-			return { kind: 'truncated', message: `The answer stopped after ${delivered} results.` };
 		}
 		return null;
 	}
@@ -195,7 +196,12 @@ export class ServiceClient implements LookupTransport {
 	): RequestFailure | null {
 		const textError = classifyTextAnswer(text);
 		if (textError) return textFailure(textError, response);
-		const rows = parseLegacyCsv(text);
+		let rows: RawLookupObject[];
+		try {
+			rows = parseLegacyCsv(text, this.secrets);
+		} catch (error) {
+			return this.protocolFailure((error as Error).message);
+		}
 		if (rows.length === 0) return this.protocolFailure('The service sent an unexpected answer', text);
 		for (const raw of rows) onResult(raw);
 		return null;
