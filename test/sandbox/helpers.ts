@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { Pool, request, type Dispatcher } from 'undici';
 
 import { startSandbox, type Sandbox, type SandboxOptionsInput } from '../../sandbox';
 
@@ -14,6 +14,29 @@ export interface CallOptions {
 	query?: Record<string, string>;
 	dispatcher?: Dispatcher;
 	headersTimeout?: number;
+}
+
+const pools = new WeakMap<Sandbox, Pool>();
+
+/**
+ * The default dispatcher of a sandbox: a Pool of at most 4 connections, so tests that do not
+ * exercise the connection limit never reach the default limit of 5 (undici's global agent may
+ * open a new socket even for sequential requests).
+ */
+export function poolFor(sb: Sandbox): Pool {
+	let pool = pools.get(sb);
+	if (!pool) {
+		pool = new Pool(sb.origin, { connections: 4 });
+		pools.set(sb, pool);
+	}
+	return pool;
+}
+
+async function closeSandbox(sb: Sandbox): Promise<void> {
+	const pool = pools.get(sb);
+	pools.delete(sb);
+	await sb.close();
+	if (pool) await pool.destroy();
 }
 
 /** Sends the protocol parameters: POST form body by default, or GET with a query string. */
@@ -32,7 +55,7 @@ export async function call(
 		method,
 		body: method === 'POST' ? form : undefined,
 		headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-		dispatcher: options.dispatcher,
+		dispatcher: options.dispatcher ?? poolFor(sb),
 		headersTimeout: options.headersTimeout,
 	});
 	return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
@@ -78,7 +101,7 @@ export function settled(sb: Sandbox): Promise<void> {
 export function sandboxes(): (options?: SandboxOptionsInput) => Promise<Sandbox> {
 	const open: Sandbox[] = [];
 	afterEach(async () => {
-		await Promise.all(open.splice(0).map((sb) => sb.close()));
+		await Promise.all(open.splice(0).map(closeSandbox));
 	});
 	return async (options = {}) => {
 		const sb = await startSandbox(options);
