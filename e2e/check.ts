@@ -1,0 +1,536 @@
+/**
+ * Checks what `n8n execute --id <id> --rawOutput` printed for one scenario of the end-to-end test.
+ * Prints one line per check, `ok - …` or `not ok - …` (e2e/run.sh counts them), and exits 1 when
+ * any check failed.
+ *
+ *   tsx e2e/check.ts --scenario crm|balance-low|balance-high
+ *     --stdout <file> --exit-code <n>        what n8n printed and how it ended
+ *     --sandbox <sandbox info json>          e2e/sandbox.ts's info file (admin URL, account)
+ *     --ledger-before <credits>              the account's total charge before this run
+ *     [--folder <dir>]                       crm: where the workflow wrote its CSV files
+ *
+ * It never trusts the exit code alone: `n8n execute` can exit 0 having run nothing (the old
+ * `--file` flag only logs '"--id" has to be set!'), so the run data of this package's node must be
+ * there, with items.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const PACKAGE_NAME = 'n8n-nodes-number-portability-lookup';
+const NODE_TYPE = `${PACKAGE_NAME}.numberPortabilityLookup`;
+const VALIDITY_OUTPUTS = ['Valid', 'Invalid', 'Undetermined', 'Not Looked Up'] as const;
+const OUTPUT_FILES: Record<(typeof VALIDITY_OUTPUTS)[number], string> = {
+	Valid: 'crm-valid.csv',
+	Invalid: 'crm-invalid.csv',
+	Undetermined: 'crm-undetermined.csv',
+	'Not Looked Up': 'crm-not-looked-up.csv',
+};
+/** Every documented field (nodes/.../engine/types.ts LOOKUP_FIELD_NAMES) plus the node's own. */
+const ITEM_KEYS = [
+	'msisdn',
+	'errorcode',
+	'errortext',
+	'validnumber',
+	'reachable',
+	'ported',
+	'mobile',
+	'landline',
+	'numbertype',
+	'countrycode',
+	'countryiso',
+	'countryname',
+	'operatorname',
+	'mcc',
+	'mnc',
+	'imsi',
+	'ocn',
+	'carrier',
+	'transactioncost',
+	'userbalance',
+	'input',
+	'number',
+	'lookedUp',
+	'reason',
+	'route',
+];
+
+interface Item {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }> | number;
+}
+interface TaskData {
+	executionStatus?: string;
+	error?: { message?: string };
+	data?: { main?: Array<Item[] | null> };
+}
+interface Run {
+	status?: string;
+	finished?: boolean;
+	data?: {
+		resultData?: {
+			runData?: Record<string, TaskData[]>;
+			error?: { message?: string; description?: string };
+			lastNodeExecuted?: string;
+		};
+	};
+	workflowData?: { nodes?: Array<{ name: string; type: string }> };
+}
+interface Expected {
+	rows: number;
+	credits: number;
+	counts: Record<string, number>;
+	items: Array<{ input: string; number: string | null; route: string }>;
+}
+
+let passed = 0;
+let failed = 0;
+function check(condition: boolean, what: string, detail?: () => string): boolean {
+	if (condition) {
+		passed++;
+		console.log(`ok - ${what}`);
+	} else {
+		failed++;
+		console.log(`not ok - ${what}${detail ? `: ${detail()}` : ''}`);
+	}
+	return condition;
+}
+const show = (value: unknown) => JSON.stringify(value)?.slice(0, 400) ?? String(value);
+
+/** The JSON n8n printed: log lines come first, the object starts at a line that is just `{`. */
+function extractRun(stdout: string): Run | null {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line === '{');
+	let end = -1;
+	for (let i = lines.length - 1; i >= 0; i--) {
+		if (lines[i] === '}') {
+			end = i;
+			break;
+		}
+	}
+	if (start < 0 || end < start) return null;
+	try {
+		return JSON.parse(lines.slice(start, end + 1).join('\n')) as Run;
+	} catch {
+		return null;
+	}
+}
+
+function outputsOf(task: TaskData | undefined): Item[][] {
+	return (task?.data?.main ?? []).map((items) => items ?? []);
+}
+
+function pairedIndexes(item: Item): number[] | null {
+	const p = item.pairedItem;
+	if (p === undefined || p === null) return null;
+	if (typeof p === 'number') return [p];
+	const list = Array.isArray(p) ? p : [p];
+	if (list.length === 0) return null;
+	return list.map((entry) => (typeof entry?.item === 'number' ? entry.item : NaN));
+}
+
+async function admin(sandbox: { adminUrl: string }, path: string): Promise<unknown> {
+	const response = await fetch(`${sandbox.adminUrl}${path}`);
+	if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+	return await response.json();
+}
+
+interface SandboxInfo {
+	url: string;
+	adminUrl: string;
+	user: string;
+	credit: number;
+}
+
+/** What the sandbox charged this account so far, in credits, from its ledger. */
+async function chargedSoFar(sandbox: SandboxInfo): Promise<{ total: number; numbers: string[] }> {
+	const ledger = (await admin(sandbox, '/ledger')) as
+		| { entries?: Array<{ account: string; msisdn: string; cost: number }> }
+		| Array<{ account: string; msisdn: string; cost: number }>;
+	const entries = (Array.isArray(ledger) ? ledger : (ledger.entries ?? [])).filter(
+		(e) => e.account === sandbox.user,
+	);
+	const hundredths = entries.reduce((sum, e) => sum + Math.round(e.cost * 100), 0);
+	return { total: hundredths / 100, numbers: entries.map((e) => e.msisdn) };
+}
+
+async function balanceOf(sandbox: SandboxInfo): Promise<number> {
+	const accounts = (await admin(sandbox, '/accounts')) as
+		| Array<{ user: string; balance: number }>
+		| { accounts?: Array<{ user: string; balance: number }> };
+	const list = Array.isArray(accounts) ? accounts : (accounts.accounts ?? []);
+	const account = list.find((a) => a.user === sandbox.user);
+	if (!account) throw new Error(`no account ${sandbox.user} in /accounts`);
+	return account.balance;
+}
+
+/** Checks every item an output of our node produced in a lookup run. */
+function checkLookupItems(outputs: Item[][], inputCount: number): void {
+	const all = outputs.flatMap((items, output) => items.map((item) => ({ item, output })));
+	const missingPaired = all.filter(({ item }) => {
+		const indexes = pairedIndexes(item);
+		return (
+			indexes === null || indexes.some((i) => !Number.isInteger(i) || i < 0 || i >= inputCount)
+		);
+	});
+	check(
+		missingPaired.length === 0,
+		`every item has a pairedItem pointing at one of the ${inputCount} input items`,
+		() => `${missingPaired.length} without: ${show(missingPaired[0]?.item)}`,
+	);
+	const missingKeys = all.filter(({ item }) => ITEM_KEYS.some((key) => !(key in item.json)));
+	check(
+		missingKeys.length === 0,
+		'every item carries every documented field (null when absent) and input/number/lookedUp/reason/route',
+		() => {
+			const first = missingKeys[0].item.json;
+			return `${missingKeys.length} items lack some, e.g. ${ITEM_KEYS.filter((k) => !(k in first)).join(', ')}`;
+		},
+	);
+	const wrongRoute = all.filter(({ item, output }) => item.json.route !== VALIDITY_OUTPUTS[output]);
+	check(wrongRoute.length === 0, 'every item says the route of the output it is on', () =>
+		show(wrongRoute[0]),
+	);
+	const lookedUp = all
+		.filter(({ item }) => item.json.lookedUp === true)
+		.map(({ item }) => item.json);
+	// North American numbers answer in another shape (msisdn, ocn, carrier, numbertype, lrn, spid):
+	// no errorcode, no ported there, so those are null; everything else has the GSM fields.
+	const isNanp = (j: Record<string, unknown>) =>
+		typeof j.msisdn === 'string' && j.msisdn.startsWith('1');
+	const gsm = lookedUp.filter((j) => !isNanp(j));
+	const nanp = lookedUp.filter(isNanp);
+	const badTypes = gsm.filter(
+		(j) =>
+			typeof j.errorcode !== 'number' ||
+			![true, false, 'undetermined'].includes(j.validnumber as never) ||
+			typeof j.ported !== 'boolean' ||
+			typeof j.transactioncost !== 'number' ||
+			typeof j.msisdn !== 'string',
+	);
+	check(
+		gsm.length > 0 && badTypes.length === 0,
+		`looked-up items are typed: errorcode number, validnumber true|false|'undetermined', ported boolean, transactioncost number (${gsm.length} items)`,
+		() =>
+			gsm.length === 0
+				? 'no looked-up item at all'
+				: `${badTypes.length} wrong, e.g. ${show(badTypes[0])}`,
+	);
+	const badNanp = nanp.filter(
+		(j) =>
+			typeof j.carrier !== 'string' ||
+			typeof j.numbertype !== 'string' ||
+			j.validnumber !== 'undetermined' ||
+			j.errorcode !== null ||
+			typeof j.transactioncost !== 'number',
+	);
+	check(
+		badNanp.length === 0,
+		`NANP items carry carrier and numbertype, validnumber 'undetermined', errorcode null (${nanp.length} items)`,
+		() => show(badNanp[0]),
+	);
+	const notLookedUp = all
+		.filter(({ item }) => item.json.lookedUp === false)
+		.map(({ item }) => item.json);
+	const badReasons = notLookedUp.filter(
+		(j) => typeof j.reason !== 'string' || j.errorcode !== null,
+	);
+	check(
+		badReasons.length === 0,
+		`items not looked up carry a reason and no service fields (${notLookedUp.length} items)`,
+		() => show(badReasons[0]),
+	);
+}
+
+async function checkCrm(
+	run: Run,
+	nodeName: string,
+	sandbox: SandboxInfo,
+	chargedBefore: number,
+	folder: string | undefined,
+): Promise<void> {
+	const expected = JSON.parse(
+		readFileSync(join(__dirname, 'crm-expected.json'), 'utf8'),
+	) as Expected;
+	const runData = run.data?.resultData?.runData ?? {};
+	const extract = runData['Extract CSV rows']?.[0];
+	const inputCount = outputsOf(extract)[0]?.length ?? 0;
+	check(
+		inputCount === expected.rows,
+		`the CSV was read: ${expected.rows} rows reached the node`,
+		() => `got ${inputCount}`,
+	);
+
+	const outputs = outputsOf(runData[nodeName]?.[0]);
+	check(
+		outputs.length === 4,
+		'the node has 4 outputs (Valid, Invalid, Undetermined, Not Looked Up)',
+		() => `got ${outputs.length}`,
+	);
+	const counts = Object.fromEntries(
+		VALIDITY_OUTPUTS.map((name, i) => [name, outputs[i]?.length ?? 0]),
+	);
+	for (const name of VALIDITY_OUTPUTS) {
+		check(
+			counts[name] === expected.counts[name],
+			`output "${name}" has ${expected.counts[name]} items`,
+			() => `got ${counts[name]}`,
+		);
+	}
+	const total = outputs.reduce((sum, items) => sum + items.length, 0);
+	check(
+		total === inputCount,
+		'exactly one output item per input item (none lost, none doubled)',
+		() => `${total} out for ${inputCount} in`,
+	);
+	checkLookupItems(outputs, inputCount);
+
+	// Each item on the output its input text should have led to (e2e/crm-expected.json).
+	const byInput = new Map<string, string[]>();
+	for (const e of expected.items) byInput.set(e.input, [...(byInput.get(e.input) ?? []), e.route]);
+	const misrouted: string[] = [];
+	outputs.forEach((items, output) => {
+		for (const item of items) {
+			const routes = byInput.get(String(item.json.input ?? ''));
+			if (!routes?.includes(VALIDITY_OUTPUTS[output])) {
+				misrouted.push(
+					`${show(item.json.input)} on ${VALIDITY_OUTPUTS[output]} (expected ${routes?.join('/') ?? 'no such input'})`,
+				);
+			}
+		}
+	});
+	check(
+		misrouted.length === 0,
+		'every input text is on the output e2e/crm-expected.json gives for it',
+		() => `${misrouted.length} misrouted: ${misrouted.slice(0, 5).join('; ')}`,
+	);
+
+	// Credits: the ledger must show one charge per distinct valid number looked up, no more.
+	const all = outputs.flat().map((i) => i.json);
+	const distinctLookedUp = new Set(
+		all.filter((j) => j.lookedUp === true).map((j) => String(j.number)),
+	);
+	const ledger = await chargedSoFar(sandbox);
+	const charged = Math.round((ledger.total - chargedBefore) * 100) / 100;
+	check(
+		charged === distinctLookedUp.size,
+		`the sandbox charged ${distinctLookedUp.size} credits, one per distinct valid number looked up`,
+		() => `ledger charged ${charged}`,
+	);
+	check(
+		charged === expected.credits,
+		`that is the workflow's Max Credits budget, ${expected.credits}`,
+		() => `charged ${charged}`,
+	);
+	const counted = new Map<string, number>();
+	for (const n of ledger.numbers) counted.set(n, (counted.get(n) ?? 0) + 1);
+	const twice = [...counted].filter(([, n]) => n > 1);
+	check(
+		twice.length === 0,
+		'no number was charged twice (duplicates in the list are looked up once)',
+		() => show(twice.slice(0, 5)),
+	);
+
+	// The files the workflow wrote, one per non-empty output. Each row got its CRM id, name and
+	// company back through n8n's `$('Extract CSV rows').item`, which follows pairedItem: a row whose
+	// id does not belong to its phone text means an item was paired to the wrong source item.
+	if (folder !== undefined) {
+		const source = parseCsv(readFileSync(join(folder, 'crm-numbers.csv'), 'utf8'));
+		const phoneOfId = new Map(source.map((row) => [row.id, row.phone]));
+		for (const name of VALIDITY_OUTPUTS) {
+			const file = join(folder, OUTPUT_FILES[name]);
+			if (!check(existsSync(file), `the workflow wrote ${OUTPUT_FILES[name]}`)) continue;
+			const rows = parseCsv(readFileSync(file, 'utf8'));
+			check(
+				rows.length === counts[name],
+				`${OUTPUT_FILES[name]} has ${counts[name]} rows`,
+				() => `${rows.length} rows`,
+			);
+			const wrong = rows.filter(
+				(row) => !phoneOfId.has(row.id) || phoneOfId.get(row.id) !== (row.input ?? ''),
+			);
+			check(
+				rows.length > 0 && wrong.length === 0,
+				`every row of ${OUTPUT_FILES[name]} has the CRM id of its own phone number (pairedItem followed by n8n)`,
+				() => `${wrong.length} wrong, e.g. ${show(wrong[0])}`,
+			);
+		}
+	}
+}
+
+/** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF), rows as header → value. */
+function parseCsv(text: string): Array<Record<string, string>> {
+	const records: string[][] = [];
+	let field = '';
+	let record: string[] = [];
+	let quoted = false;
+	const body = text.replace(/^\uFEFF/, '');
+	for (let i = 0; i < body.length; i++) {
+		const c = body[i];
+		if (quoted) {
+			if (c === '"' && body[i + 1] === '"') {
+				field += '"';
+				i++;
+			} else if (c === '"') quoted = false;
+			else field += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			record.push(field);
+			field = '';
+		} else if (c === '\n' || c === '\r') {
+			if (c === '\r' && body[i + 1] === '\n') i++;
+			record.push(field);
+			records.push(record);
+			record = [];
+			field = '';
+		} else field += c;
+	}
+	if (field !== '' || record.length > 0) {
+		record.push(field);
+		records.push(record);
+	}
+	const [header = [], ...rows] = records.filter((r) => !(r.length === 1 && r[0] === ''));
+	return rows.map((r) => Object.fromEntries(header.map((key, i) => [key, r[i] ?? ''])));
+}
+
+async function checkBalance(
+	run: Run,
+	nodeName: string,
+	sandbox: SandboxInfo,
+	chargedBefore: number,
+	below: boolean,
+): Promise<void> {
+	const runData = run.data?.resultData?.runData ?? {};
+	const outputs = outputsOf(runData[nodeName]?.[0]);
+	const items = outputs[0] ?? [];
+	check(
+		outputs.length === 1 && items.length === 1,
+		'Get Balance has one output with one item',
+		() => show(outputs.map((o) => o.length)),
+	);
+	const json = items[0]?.json ?? {};
+	const balance = await balanceOf(sandbox);
+	check(
+		typeof json.balance === 'number' && json.balance === balance,
+		`the balance is the number the sandbox holds (${balance})`,
+		() => show(json),
+	);
+	check(json.belowThreshold === below, `belowThreshold is ${below}`, () => show(json));
+	check(
+		pairedIndexes(items[0] ?? { json: {} })?.[0] === 0,
+		'the balance item is paired to the trigger item',
+		() => show(items[0]?.pairedItem),
+	);
+	const ledger = await chargedSoFar(sandbox);
+	check(
+		ledger.total === chargedBefore,
+		'asking for the balance cost nothing',
+		() => `charged ${ledger.total - chargedBefore}`,
+	);
+
+	const ifTrue = outputsOf(runData['Below threshold?']?.[0])[0] ?? [];
+	const alert = runData['Send alert email']?.[0];
+	const alerted = outputsOf(alert)[0] ?? [];
+	if (below) {
+		check(ifTrue.length === 1, 'the If node let the item through on "true"', () => show(ifTrue));
+		check(
+			alerted.length === 1 && alerted[0].json.balance === balance,
+			'the alert (stubbed notifier) received the balance item',
+			() => show(alert ?? 'the notifier did not run'),
+		);
+		check(
+			pairedIndexes(alerted[0] ?? { json: {} }) !== null,
+			'the alert item is paired back to its source',
+		);
+	} else {
+		check(ifTrue.length === 0, 'the If node sent nothing to "true"', () => show(ifTrue));
+		check(alert === undefined, 'no alert was sent', () => show(alert));
+	}
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({
+		options: {
+			scenario: { type: 'string' },
+			stdout: { type: 'string' },
+			'exit-code': { type: 'string' },
+			sandbox: { type: 'string' },
+			'ledger-before': { type: 'string', default: '0' },
+			folder: { type: 'string' },
+		},
+	});
+	const scenario = values.scenario ?? '';
+	if (
+		!['crm', 'balance-low', 'balance-high'].includes(scenario) ||
+		!values.stdout ||
+		!values.sandbox
+	) {
+		console.error(
+			'usage: check.ts --scenario crm|balance-low|balance-high --stdout <file> --exit-code <n> --sandbox <info.json>',
+		);
+		process.exit(2);
+	}
+	const sandbox = JSON.parse(readFileSync(values.sandbox, 'utf8')) as SandboxInfo;
+	const stdout = existsSync(values.stdout) ? readFileSync(values.stdout, 'utf8') : '';
+
+	check(
+		values['exit-code'] === '0',
+		'n8n execute exited 0',
+		() => `exit code ${values['exit-code']}`,
+	);
+	const run = extractRun(stdout);
+	if (
+		!check(
+			run !== null,
+			'n8n printed the execution as JSON',
+			() => `stdout ends: ${show(stdout.slice(-300))}`,
+		) ||
+		run === null
+	) {
+		finish();
+		return;
+	}
+	const error = run.data?.resultData?.error;
+	check(
+		run.status === 'success' && run.finished === true && !error,
+		'the execution status is success',
+		() => `status ${run.status}, finished ${run.finished}, error ${show(error)}`,
+	);
+	const runData = run.data?.resultData?.runData ?? {};
+	const nodeName = scenario === 'crm' ? 'Look Up Number' : 'Get Balance';
+	const task = runData[nodeName]?.[0];
+	const produced = outputsOf(task).reduce((sum, items) => sum + items.length, 0);
+	// The guard against "exit 0, nothing ran": our node's run data must exist, with items.
+	if (
+		!check(
+			task !== undefined && produced > 0,
+			`the node "${nodeName}" (${NODE_TYPE}) ran and produced items`,
+			() => `run data has nodes: ${show(Object.keys(runData))}`,
+		)
+	) {
+		finish();
+		return;
+	}
+	check(
+		task.executionStatus === undefined || task.executionStatus === 'success',
+		`"${nodeName}" finished with status success`,
+		() => `${task.executionStatus}: ${show(task.error)}`,
+	);
+
+	const chargedBefore = Number(values['ledger-before']);
+	if (scenario === 'crm') await checkCrm(run, nodeName, sandbox, chargedBefore, values.folder);
+	else await checkBalance(run, nodeName, sandbox, chargedBefore, scenario === 'balance-low');
+	finish();
+}
+
+function finish(): void {
+	console.log(`# ${passed} passed, ${failed} failed`);
+	process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+	check(false, 'the checker itself ran', () =>
+		String(error instanceof Error ? error.stack : error),
+	);
+	finish();
+});

