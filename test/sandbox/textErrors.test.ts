@@ -21,14 +21,15 @@ describe('the five text errors, worded exactly', () => {
 
 	test('wrong password, unknown user, missing user or pass → FAIL Invalid password (HTTP 200)', async () => {
 		const sb = await start();
-		for (const params of [
+		const attempts: Array<Record<string, string>> = [
 			{ user: 'demo', pass: 'wrong', msisdn: LIVE },
 			{ user: 'nobody', pass: 'demo', msisdn: LIVE },
 			{ user: 'DEMO', pass: 'demo', msisdn: LIVE },
 			{ pass: 'demo', msisdn: LIVE },
 			{ user: 'demo', msisdn: LIVE },
 			{ user: 'demo', pass: 'wrong' }, // authentication comes before "No numbers specified"
-		]) {
+		];
+		for (const params of attempts) {
 			const reply = await call(sb, params);
 			expect(reply).toMatchObject({ status: 200, text: 'FAIL Invalid password' });
 			expect(reply.headers['content-type']).toBe('text/plain; charset=utf-8');
