@@ -217,6 +217,7 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
 		record.faultSequence = plan.sequence;
 		if (plan.slowHeadersMs > 0) {
 			record.faults.push('slow_headers');
+			record.outcome = 'fault:slow_headers';
 			if (!(await sleep(plan.slowHeadersMs, signal))) return;
 		}
 		const okOutcome = plan.slowHeadersMs > 0 ? 'fault:slow_headers' : 'ok';

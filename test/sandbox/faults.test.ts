@@ -236,6 +236,7 @@ describe('fault: slow headers', () => {
 		expect(out.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
 		await settled(sb);
 		expect(sb.requests[0]).toMatchObject({
+			outcome: 'fault:slow_headers',
 			faults: ['slow_headers'],
 			status: null,
 			clientAborted: true,
