@@ -3,11 +3,12 @@
  * Prints one line per check, `ok - …` or `not ok - …` (e2e/run.sh counts them), and exits 1 when
  * any check failed.
  *
- *   tsx e2e/check.ts --scenario crm|balance-low|balance-high
+ *   tsx e2e/check.ts --scenario crm|balance-low|balance-high|agent
  *     --stdout <file> --exit-code <n>        what n8n printed and how it ended
  *     --sandbox <sandbox info json>          e2e/sandbox.ts's info file (admin URL, account)
  *     --ledger-before <credits>              the account's total charge before this run
  *     [--folder <dir>]                       crm: where the workflow wrote its CSV files
+ *     [--requests <file>]                    agent: what the scripted model (fake-openai.ts) was sent
  *
  * It never trusts the exit code alone: `n8n execute` can exit 0 having run nothing (the old
  * `--file` flag only logs '"--id" has to be set!'), so the run data of this package's node must be
@@ -62,7 +63,7 @@ interface Item {
 interface TaskData {
 	executionStatus?: string;
 	error?: { message?: string };
-	data?: { main?: Array<Item[] | null> };
+	data?: { main?: Array<Item[] | null>; ai_tool?: Array<Item[] | null> };
 }
 interface Run {
 	status?: string;
@@ -116,8 +117,9 @@ function extractRun(stdout: string): Run | null {
 	}
 }
 
+/** A node's outputs; a node run as an AI tool records its output under ai_tool, not main. */
 function outputsOf(task: TaskData | undefined): Item[][] {
-	return (task?.data?.main ?? []).map((items) => items ?? []);
+	return (task?.data?.main ?? task?.data?.ai_tool ?? []).map((items) => items ?? []);
 }
 
 function pairedIndexes(item: Item): number[] | null {
@@ -448,6 +450,83 @@ async function checkBalance(
 	}
 }
 
+const AGENT_TOOL = 'Look up a phone number';
+/** TEST_NUMBERS.ported of the sandbox: errorcode 0, ported from Vodafone UK to O2 UK. */
+const AGENT_PHONE = { input: '+44 7400 900100', msisdn: '447400900100' };
+
+async function checkAgent(
+	run: Run,
+	sandbox: SandboxInfo,
+	chargedBefore: number,
+	requestsFile: string | undefined,
+): Promise<void> {
+	const runData = run.data?.resultData?.runData ?? {};
+	const items = outputsOf(runData[AGENT_TOOL]?.[0])[0] ?? [];
+	check(items.length === 1, `the tool "${AGENT_TOOL}" (${NODE_TYPE}Tool) returned one item`, () =>
+		show(items),
+	);
+	const json = items[0]?.json ?? {};
+	check(
+		json.input === AGENT_PHONE.input,
+		`the tool received the number the model chose, through $fromAI ("${AGENT_PHONE.input}")`,
+		() => show(json.input),
+	);
+	check(
+		json.lookedUp === true &&
+			json.msisdn === AGENT_PHONE.msisdn &&
+			json.errorcode === 0 &&
+			json.ported === true,
+		'the tool looked the number up: errorcode 0, ported true',
+		() => show(json),
+	);
+	check(
+		json.operatorname === 'O2 UK' && json.originaloperatorname === 'Vodafone UK',
+		'it names the network ported to (O2 UK) and from (Vodafone UK)',
+		() =>
+			show({ operatorname: json.operatorname, originaloperatorname: json.originaloperatorname }),
+	);
+	const agentItems = outputsOf(runData['AI Agent']?.[0])[0] ?? [];
+	const output = String(agentItems[0]?.json.output ?? '');
+	check(
+		output.includes(`"msisdn":"${AGENT_PHONE.msisdn}"`) && output.includes('"ported":true'),
+		"the tool's result reached the agent's answer",
+		() => show(output),
+	);
+	const ledger = await chargedSoFar(sandbox);
+	check(
+		Math.round((ledger.total - chargedBefore) * 100) / 100 === 1,
+		'the sandbox charged 1 credit',
+		() => `charged ${ledger.total - chargedBefore}`,
+	);
+	if (requestsFile !== undefined) {
+		const requests = existsSync(requestsFile)
+			? readFileSync(requestsFile, 'utf8')
+					.split('\n')
+					.filter((line) => line !== '')
+					.map(
+						(line) =>
+							JSON.parse((JSON.parse(line) as { body: string }).body || '{}') as {
+								tools?: Array<{
+									function?: { name?: string; parameters?: { properties?: object } };
+								}>;
+							},
+					)
+			: [];
+		const offered = requests[0]?.tools?.map((t) => t.function) ?? [];
+		const lookup = offered.find((f) => f?.name === 'Look_up_a_phone_number');
+		check(
+			lookup !== undefined && 'phoneNumber' in (lookup.parameters?.properties ?? {}),
+			'the model was offered the node as a tool, with the $fromAI parameter phoneNumber in its schema',
+			() => show(offered),
+		);
+		check(
+			requests.length === 2,
+			'the agent asked the model twice (tool call, then answer)',
+			() => `${requests.length} requests`,
+		);
+	}
+}
+
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
@@ -457,16 +536,17 @@ async function main(): Promise<void> {
 			sandbox: { type: 'string' },
 			'ledger-before': { type: 'string', default: '0' },
 			folder: { type: 'string' },
+			requests: { type: 'string' },
 		},
 	});
 	const scenario = values.scenario ?? '';
 	if (
-		!['crm', 'balance-low', 'balance-high'].includes(scenario) ||
+		!['crm', 'balance-low', 'balance-high', 'agent'].includes(scenario) ||
 		!values.stdout ||
 		!values.sandbox
 	) {
 		console.error(
-			'usage: check.ts --scenario crm|balance-low|balance-high --stdout <file> --exit-code <n> --sandbox <info.json>',
+			'usage: check.ts --scenario crm|balance-low|balance-high|agent --stdout <file> --exit-code <n> --sandbox <info.json>',
 		);
 		process.exit(2);
 	}
@@ -497,7 +577,7 @@ async function main(): Promise<void> {
 		() => `status ${run.status}, finished ${run.finished}, error ${show(error)}`,
 	);
 	const runData = run.data?.resultData?.runData ?? {};
-	const nodeName = scenario === 'crm' ? 'Look Up Number' : 'Get Balance';
+	const nodeName = { crm: 'Look Up Number', agent: AGENT_TOOL }[scenario] ?? 'Get Balance';
 	const task = runData[nodeName]?.[0];
 	const produced = outputsOf(task).reduce((sum, items) => sum + items.length, 0);
 	// The guard against "exit 0, nothing ran": our node's run data must exist, with items.
@@ -519,6 +599,7 @@ async function main(): Promise<void> {
 
 	const chargedBefore = Number(values['ledger-before']);
 	if (scenario === 'crm') await checkCrm(run, nodeName, sandbox, chargedBefore, values.folder);
+	else if (scenario === 'agent') await checkAgent(run, sandbox, chargedBefore, values.requests);
 	else await checkBalance(run, nodeName, sandbox, chargedBefore, scenario === 'balance-low');
 	finish();
 }

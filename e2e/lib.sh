@@ -114,6 +114,14 @@ ensure_n8n() {
 		return 0
 	fi
 	mkdir -p "$E2E_CACHE_DIR"
+	# Leftovers of interrupted installs (3 GB each): the suffix is the pid of the run that made it.
+	local stale pid
+	for stale in "$E2E_CACHE_DIR"/.tmp-n8n-*; do
+		[[ -e $stale ]] || continue
+		pid=${stale##*-}
+		pid=${pid%.log}
+		[[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$stale"
+	done
 	tmp="$E2E_CACHE_DIR/.tmp-n8n-$flavour-$key-$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
@@ -131,7 +139,7 @@ ensure_n8n() {
 	# The only native module that must be built: its prebuilt download is unreachable, so build
 	# from source straight away, against the pinned Node's own headers.
 	if ! (cd "$tmp" && PATH="$nodedir/bin:$SYSTEM_PATH" npm_config_nodedir="$nodedir" \
-		npm_config_build_from_source=true npm rebuild sqlite3) >>"$tmp.log" 2>&1; then
+		npm_config_build_from_source=true npm rebuild sqlite3 --ignore-scripts=false) >>"$tmp.log" 2>&1; then
 		tail -40 "$tmp.log" >&2
 		err "n8n-$flavour: npm rebuild sqlite3 failed"
 		return 1
@@ -275,22 +283,28 @@ n8n_cmd() { # n8n_cmd args... : the pinned n8n on the pinned Node
 }
 
 # ---------------------------------------------------------------------------------------------
-# Sandbox: e2e/sandbox.ts starts the repo's sandbox on a free loopback port and writes what it
-# listens on (url, admin url, account) as JSON to <info file>.
+# Helpers in the background: e2e/sandbox.ts (the repo's sandbox on a free loopback port) and
+# e2e/fake-openai.ts (a scripted chat model) write what they listen on as JSON to <info file>.
 
 start_sandbox() { # start_sandbox <info file> <log file> [sandbox args...] : sets SANDBOX_PID
-	local info=$1 logfile=$2 i
-	shift 2
-	rm -f "$info"
-	start_bg "$logfile" env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/sandbox.ts" --info "$info" "$@" || return 1
+	start_service "$1" "$2" "$E2E_DIR/sandbox.ts" "${@:3}" || return 1
 	SANDBOX_PID=$BG_PID
+}
+
+# start_service <info file> <log file> <script.ts> [args...] : runs a TypeScript helper in the
+# background (its own process group, ended by cleanup) and waits until it wrote <info file>.
+start_service() {
+	local info=$1 logfile=$2 script=$3 i
+	shift 3
+	rm -f "$info"
+	start_bg "$logfile" env PATH="$SYSTEM_PATH" node --import tsx "$script" --info "$info" "$@" || return 1
 	for ((i = 0; i < 300; i++)); do
 		[[ -s $info ]] && return 0
-		kill -0 "$SANDBOX_PID" 2>/dev/null || break
+		kill -0 "$BG_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	cat "$logfile" >&2
-	err "sandbox did not start"
+	err "$(basename "$script") did not start"
 	return 1
 }
 

@@ -5,7 +5,9 @@
  *   --in examples/x.json --out work/x.json --id <workflow id>
  *   --credential <id>:<name>     every node of this package gets this credential
  *   --folder <dir>               the "Settings" node's `folder` (where the CSV is read and written)
- *   --manual-trigger             schedule triggers become manual triggers (same name and wiring)
+ *   --manual-trigger             schedule and chat triggers become manual triggers (same name and
+ *                                wiring)
+ *   --node-credential "<node>=<type>:<id>:<name>"  give one node a credential (e.g. the chat model)
  *   --stub <node name>           that node becomes a NoOp (same name and wiring): a notifier that
  *                                would send mail stands in as a node whose input the checker reads
  *   --param "<node>:<path>=<json>"  set one parameter (e.g. "Get Balance:options.lowBalanceThreshold=1")
@@ -38,6 +40,10 @@ interface Workflow {
 
 export const PACKAGE_NAME = 'n8n-nodes-number-portability-lookup';
 const CREDENTIAL_TYPE = 'numberPortabilityLookupApi';
+const TRIGGERS_TO_REPLACE = [
+	'n8n-nodes-base.scheduleTrigger',
+	'@n8n/n8n-nodes-langchain.chatTrigger',
+];
 
 function fail(message: string): never {
 	console.error(`prepare: ${message}`);
@@ -70,6 +76,7 @@ function main(): void {
 			credential: { type: 'string' },
 			folder: { type: 'string' },
 			'manual-trigger': { type: 'boolean', default: false },
+			'node-credential': { type: 'string', multiple: true, default: [] },
 			stub: { type: 'string', multiple: true, default: [] },
 			param: { type: 'string', multiple: true, default: [] },
 			name: { type: 'string' },
@@ -102,13 +109,21 @@ function main(): void {
 	}
 
 	if (values['manual-trigger']) {
-		const triggers = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
-		if (triggers.length === 0) fail(`no schedule trigger in "${workflow.name}"`);
+		const triggers = workflow.nodes.filter((n) => TRIGGERS_TO_REPLACE.includes(n.type));
+		if (triggers.length === 0) fail(`no schedule or chat trigger in "${workflow.name}"`);
 		for (const node of triggers) {
 			node.type = 'n8n-nodes-base.manualTrigger';
 			node.typeVersion = 1;
 			node.parameters = {};
+			delete node.webhookId;
 		}
+	}
+
+	for (const spec of values['node-credential'] ?? []) {
+		const match = /^([^=]+)=([^:]+):([^:]+):(.*)$/s.exec(spec);
+		if (!match) fail(`--node-credential "${spec}" is not "<node>=<type>:<id>:<name>"`);
+		const [, name, type, id, credentialName] = match;
+		nodeNamed(workflow, name).credentials = { [type]: { id, name: credentialName } };
 	}
 
 	for (const name of values.stub ?? []) {

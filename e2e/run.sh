@@ -8,7 +8,8 @@
 #      dependencies do not resolve there
 #   3. start a sandbox, import a credential pointing at it
 #   4. import the examples (CRM list cleaning; balance alert with a manual trigger and the email
-#      node stubbed; the same with a threshold the balance is above), run each with
+#      node stubbed; the same with a threshold the balance is above; the AI agent with the node as
+#      its tool and a scripted chat model, e2e/fake-openai.ts, in place of OpenAI), run each with
 #      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
 # Ends with "e2e: N passed, M failed".
 #
@@ -36,6 +37,8 @@ mkdir -p "$E2E_WORK"
 
 CRED_ID=nplE2eSandbox001
 CRED_NAME='Number Portability Lookup sandbox (e2e)'
+AI_CRED_ID=nplE2eOpenAi0001
+AI_CRED_NAME='Scripted chat model (e2e)'
 
 record() { # record pass|fail "what"
 	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
@@ -166,11 +169,19 @@ run_flavour() {
 	[[ $E2E_BREAK == password ]] && password="wrong-$password" && log "E2E_BREAK=password: the credential gets a wrong password"
 	log "sandbox: $url"
 
+	step "n8n-$FLAVOUR: start the scripted chat model (e2e/fake-openai.ts)" \
+		start_service "$dir/fake-openai.json" "$dir/fake-openai.log" "$E2E_DIR/fake-openai.ts" \
+		--requests "$dir/fake-openai-requests.jsonl" || return 1
+
 	PATH="$SYSTEM_PATH" node -e '
-		const [file, id, name, user, password, baseUrl] = process.argv.slice(1);
-		require("fs").writeFileSync(file, JSON.stringify([{ id, name, type: "numberPortabilityLookupApi", data: { user, password, baseUrl } }], null, 2));
-	' "$dir/credentials.json" "$CRED_ID" "$CRED_NAME" "$(json_get "$dir/sandbox.json" 'j.user')" "$password" "$url"
-	check "n8n-$FLAVOUR: n8n import:credentials" \
+		const [file, id, name, user, password, baseUrl, aiId, aiName, aiUrl] = process.argv.slice(1);
+		require("fs").writeFileSync(file, JSON.stringify([
+			{ id, name, type: "numberPortabilityLookupApi", data: { user, password, baseUrl } },
+			{ id: aiId, name: aiName, type: "openAiApi", data: { apiKey: "sk-e2e-not-a-key", url: aiUrl } },
+		], null, 2));
+	' "$dir/credentials.json" "$CRED_ID" "$CRED_NAME" "$(json_get "$dir/sandbox.json" 'j.user')" "$password" "$url" \
+		"$AI_CRED_ID" "$AI_CRED_NAME" "$(json_get "$dir/fake-openai.json" 'j.url')" || return 1
+	check "n8n-$FLAVOUR: n8n import:credentials (sandbox + scripted chat model)" \
 		step "n8n-$FLAVOUR: import the sandbox credential" \
 		n8n_logged "$dir/import-credentials.log" import:credentials --input "$dir/credentials.json" || return 1
 
@@ -182,7 +193,10 @@ run_flavour() {
 	"${prep[@]}" --in examples/balance-alert.json --out "$wfdir/balance-high.json" --id nplE2eBalanceHi1 \
 		--name 'Number Portability Lookup: low balance alert (balance above threshold)' \
 		--manual-trigger --stub 'Send alert email' --param 'Get Balance:options.lowBalanceThreshold=1' || return 1
-	check "n8n-$FLAVOUR: n8n import:workflow (3 workflows from examples/)" \
+	"${prep[@]}" --in examples/ai-agent-tool.json --out "$wfdir/agent.json" --id nplE2eAgentTool1 \
+		--manual-trigger --node-credential "OpenAI Chat Model=openAiApi:$AI_CRED_ID:$AI_CRED_NAME" \
+		--param 'AI Agent:text="Is +44 7400 900100 ported? Which network is it on now?"' || return 1
+	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/)" \
 		step "n8n-$FLAVOUR: import the workflows" \
 		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
 
@@ -192,6 +206,8 @@ run_flavour() {
 		run_scenario "$dir" balance-low nplE2eBalanceLo1 "$wfdir/balance-low.json"
 	step "n8n-$FLAVOUR: run examples/balance-alert.json (balance above the threshold)" \
 		run_scenario "$dir" balance-high nplE2eBalanceHi1 "$wfdir/balance-high.json"
+	step "n8n-$FLAVOUR: run examples/ai-agent-tool.json (the node as an AI agent's tool, scripted model)" \
+		run_scenario "$dir" agent nplE2eAgentTool1 "$wfdir/agent.json" --requests "$dir/fake-openai-requests.jsonl"
 	stop_bg "$SANDBOX_PID"
 }
 

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# npm run n8n — a local n8n (the e2e test's pinned install) with this package built, packed and
+# installed the way n8n installs community packages, a sandbox standing in for the service, a
+# credential pointing at it, and the examples imported. Loopback only. Ctrl-C stops both.
+#
+# Environment:
+#   N8N_PORT            the editor's port (default 5678)
+#   NPL_SANDBOX_PORT    the sandbox's port (default 5681)
+#   E2E_N8N             2 (default: n8n 2.41.1 on Node 24) or 1 (n8n 1.123.81 on Node 20)
+#   NPL_N8N_DIR         the n8n user folder (default .e2e/dev-n8n-<flavour>: kept between runs,
+#                       so the owner account, workflows and executions stay)
+#   NPL_N8N_REIMPORT=1  import the example workflows again (overwrites edits made to them)
+set -euo pipefail
+
+# shellcheck source=e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_DIR"
+
+FLAVOUR=${E2E_N8N:-2}
+[[ -d $E2E_DIR/n8n-$FLAVOUR ]] || die "E2E_N8N=$FLAVOUR: no e2e/n8n-$FLAVOUR"
+PORT=${N8N_PORT:-5678}
+SANDBOX_PORT=${NPL_SANDBOX_PORT:-5681}
+DEV_DIR=${NPL_N8N_DIR:-$REPO_DIR/.e2e/dev-n8n-$FLAVOUR}
+CRED_ID=nplSandboxCred01
+CRED_NAME='Number Portability Lookup sandbox'
+N8N_PID=
+
+stop_all() {
+	if [[ -n $N8N_PID ]] && kill -0 "$N8N_PID" 2>/dev/null; then
+		log "stopping n8n (pid $N8N_PID)"
+		kill -TERM "$N8N_PID" 2>/dev/null || true
+		local i
+		for ((i = 0; i < 200; i++)); do
+			kill -0 "$N8N_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$N8N_PID" 2>/dev/null || true
+	fi
+	cleanup
+	log "stopped"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_busy() {
+	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen($1,'127.0.0.1',()=>{s.close();process.exit(1)})"
+}
+port_busy "$PORT" && die "port $PORT is in use: set N8N_PORT"
+port_busy "$SANDBOX_PORT" && die "port $SANDBOX_PORT is in use: set NPL_SANDBOX_PORT"
+
+mkdir -p "$DEV_DIR/user" "$DEV_DIR/files"
+step "install n8n + Node (cached)" ensure_n8n "$FLAVOUR" || die "n8n install failed"
+step "build and pack the package" pack_package "$DEV_DIR/pack" || die "build failed"
+# A fresh copy of the package every start: what you run is what you just built.
+rm -rf "$DEV_DIR/user/.n8n/nodes"
+step "install it into $DEV_DIR/user/.n8n/nodes" install_package "$DEV_DIR/user" gui >/dev/null ||
+	die "the package did not install"
+check_package_resolves "$INSTALLED_PKG_DIR" 2>/dev/null || die "the package's dependencies do not resolve"
+rm -f "$DEV_DIR/pack"/*.tgz
+
+n8n_env "$DEV_DIR/user" "$FLAVOUR"
+export N8N_PORT=$PORT
+export N8N_SECURE_COOKIE=false # plain http on loopback
+export N8N_RESTRICT_FILE_ACCESS_TO="$DEV_DIR/files"
+
+step "start the sandbox" start_sandbox "$DEV_DIR/sandbox.json" "$DEV_DIR/sandbox.log" \
+	--port "$SANDBOX_PORT" --user demo --password demo --credit 10000 --latency-ms 150 ||
+	die "the sandbox did not start"
+SANDBOX_URL=$(json_get "$DEV_DIR/sandbox.json" 'j.url')
+
+PATH="$SYSTEM_PATH" node -e '
+	const [file, id, name, baseUrl] = process.argv.slice(1);
+	require("fs").writeFileSync(file, JSON.stringify([{ id, name, type: "numberPortabilityLookupApi", data: { user: "demo", password: "demo", baseUrl } }], null, 2));
+' "$DEV_DIR/credentials.json" "$CRED_ID" "$CRED_NAME" "$SANDBOX_URL"
+step "import the sandbox credential" \
+	bash -c 'PATH="$1/bin:$PATH" node "$2/node_modules/n8n/bin/n8n" import:credentials --input "$3" >"$4" 2>&1' _ \
+	"$NODE_DIR" "$N8N_HOME" "$DEV_DIR/credentials.json" "$DEV_DIR/import.log" ||
+	{ tail -20 "$DEV_DIR/import.log" >&2; die "import:credentials failed"; }
+rm -f "$DEV_DIR/credentials.json"
+
+cp "$REPO_DIR/examples/crm-numbers.csv" "$DEV_DIR/files/"
+if [[ ! -f $DEV_DIR/.examples-imported || ${NPL_N8N_REIMPORT:-0} == 1 ]]; then
+	mkdir -p "$DEV_DIR/workflows"
+	prep=(env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$CRED_ID:$CRED_NAME")
+	"${prep[@]}" --in examples/crm-list-cleaning.json --out "$DEV_DIR/workflows/crm.json" --id nplExampleCrm001 --folder "$DEV_DIR/files"
+	"${prep[@]}" --in examples/balance-alert.json --out "$DEV_DIR/workflows/balance.json" --id nplExampleBal001
+	"${prep[@]}" --in examples/ai-agent-tool.json --out "$DEV_DIR/workflows/agent.json" --id nplExampleAgt001
+	step "import the example workflows" \
+		bash -c 'PATH="$1/bin:$PATH" node "$2/node_modules/n8n/bin/n8n" import:workflow --separate --input "$3" >>"$4" 2>&1' _ \
+		"$NODE_DIR" "$N8N_HOME" "$DEV_DIR/workflows" "$DEV_DIR/import.log" ||
+		{ tail -20 "$DEV_DIR/import.log" >&2; die "import:workflow failed"; }
+	touch "$DEV_DIR/.examples-imported"
+fi
+
+log "starting n8n $(json_get "$N8N_HOME/node_modules/n8n/package.json" 'j.version') on Node $("$NODE_DIR/bin/node" --version) (log: $DEV_DIR/n8n.log)"
+# n8n's own log goes to a file; this terminal shows the summary below.
+PATH="$NODE_DIR/bin:$SYSTEM_PATH" node "$N8N_HOME/node_modules/n8n/bin/n8n" start >"$DEV_DIR/n8n.log" 2>&1 &
+N8N_PID=$!
+
+for ((i = 0; i < 1200; i++)); do
+	kill -0 "$N8N_PID" 2>/dev/null || { tail -30 "$DEV_DIR/n8n.log" >&2; die "n8n exited while starting"; }
+	if PATH="$SYSTEM_PATH" node -e "fetch('http://127.0.0.1:$PORT/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
+		break
+	fi
+	sleep 0.25
+done
+
+cat <<EOF
+
+  n8n            http://127.0.0.1:$PORT   (the first visit asks for an owner account: local only)
+  package        $PKG_NAME, installed in $DEV_DIR/user/.n8n/nodes
+  credential     "$CRED_NAME" (user demo, password demo)
+  sandbox        $SANDBOX_URL   (10000 credits; documented test numbers: sandbox/README.md)
+  sandbox admin  $(json_get "$DEV_DIR/sandbox.json" 'j.adminUrl')/ledger   /accounts   /requests
+  files          $DEV_DIR/files   (N8N_RESTRICT_FILE_ACCESS_TO; crm-numbers.csv is there)
+  workflows      the examples/ folder, imported (NPL_N8N_REIMPORT=1 imports them again)
+  logs           $DEV_DIR/n8n.log, $DEV_DIR/sandbox.log
+
+  Ctrl-C stops n8n and the sandbox.
+
+EOF
+
+wait "$N8N_PID" || true
+N8N_PID=
+die "n8n stopped by itself (log: $DEV_DIR/n8n.log)"
