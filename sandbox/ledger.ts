@@ -9,7 +9,7 @@
  */
 
 export interface LedgerEntry {
-	/** 1, 2, 3 ... in charging order. */
+	/** 1, 2, 3 ... in charging order (not reset by clear()). */
 	readonly seq: number;
 	readonly account: string;
 	/** The number as answered (trimmed, without a leading '+'). */
@@ -25,11 +25,12 @@ export interface LedgerEntry {
 
 export class Ledger {
 	readonly entries: LedgerEntry[] = [];
+	private nextSeq = 1;
 
 	/** Records a charge (not yet delivered). */
 	charge(account: string, msisdn: string, costHundredths: number, requestId: number): LedgerEntry {
 		const entry: LedgerEntry = {
-			seq: this.entries.length + 1,
+			seq: this.nextSeq++,
 			account,
 			msisdn,
 			cost: costHundredths / 100,

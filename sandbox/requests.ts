@@ -24,7 +24,7 @@ export type RequestOutcome =
 export type RequestKind = 'lookup' | 'balance' | 'other';
 
 export interface RequestRecord {
-	/** 1, 2, 3 ... in arrival order; the X-Sandbox-Request-Id response header. */
+	/** 1, 2, 3 ... in arrival order (even if the array is emptied); X-Sandbox-Request-Id. */
 	readonly id: number;
 	/** The socket it came on (same id = same keep-alive connection). */
 	readonly socketId: number | null;

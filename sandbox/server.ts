@@ -81,10 +81,11 @@ export async function startSandbox(input: SandboxOptionsInput = {}): Promise<San
 	const requests: RequestRecord[] = [];
 	const tracker = new ConnectionTracker();
 	let faultSequence = 0;
+	let nextRequestId = 1;
 
 	const newRecord = (req: IncomingMessage, path: string): RequestRecord => {
 		const record: RequestRecord = {
-			id: requests.length + 1,
+			id: nextRequestId++,
 			socketId: tracker.socketId(req.socket),
 			method: req.method ?? '',
 			path,

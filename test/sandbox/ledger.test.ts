@@ -54,6 +54,7 @@ describe('Ledger (unit)', () => {
 		expect(ledger.undelivered().map((e) => e.seq)).toEqual([2, 3]);
 		ledger.clear();
 		expect(ledger.entries).toHaveLength(0);
+		expect(ledger.charge('a', A, 100, 3).seq).toBe(4);
 	});
 
 	test('numbersChargedTwiceForDeliveredResult: only a charge after a delivered one counts, per account', () => {

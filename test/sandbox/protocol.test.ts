@@ -175,6 +175,15 @@ describe('sandbox protocol: methods, formats, values', () => {
 		});
 	});
 
+	test('request ids keep counting when a test empties sb.requests', async () => {
+		const sb = await start();
+		await call(sb, { ...DEMO, query: 'balance' });
+		sb.requests.length = 0;
+		const reply = await call(sb, { ...DEMO, query: 'balance' });
+		expect(reply.headers['x-sandbox-request-id']).toBe('2');
+		expect(sb.requests.map((r) => r.id)).toEqual([2]);
+	});
+
 	test('the raw URL is recorded, so a password sent in the URL is visible to tests', async () => {
 		const sb = await start();
 		await call(sb, { ...DEMO, msisdn: LIVE });
