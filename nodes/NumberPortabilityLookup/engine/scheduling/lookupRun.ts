@@ -93,6 +93,8 @@ class LookupRun {
 	private creditsReserved = 0;
 	private requestsInFlight = 0;
 	private unconfirmedCharges = 0;
+	/** What the lost answers may have cost: spent, as far as Max Credits is concerned. */
+	private creditsUnconfirmed = 0;
 	private invalidCredentials = false;
 
 	constructor(
@@ -136,7 +138,8 @@ class LookupRun {
 	private takeBatch(): LookupJob[] | null {
 		let size = this.batchSize;
 		if (this.options.maxCredits !== undefined) {
-			const left = this.options.maxCredits - this.creditsSpent - this.creditsReserved;
+			const left =
+				this.options.maxCredits - this.creditsSpent - this.creditsUnconfirmed - this.creditsReserved;
 			// A small epsilon: 1.2-credit lookups must not lose one to floating point.
 			size = Math.min(size, Math.floor(left / this.options.costPerNumber + 1e-9));
 			if (size <= 0) {
@@ -275,18 +278,27 @@ class LookupRun {
 					// A host that does not resolve will not resolve a second later.
 					return this.fail(missing, 'network_error', failure.message);
 				}
-				if (failure.code !== 'ECONNREFUSED') this.unconfirmedCharges += missing.length;
+				if (failure.code !== 'ECONNREFUSED') this.answersLost(missing);
 				return await this.retry(missing, 'network_error', failure.message);
 			case 'timeout':
-				this.unconfirmedCharges += missing.length;
+				this.answersLost(missing);
 				return await this.retry(missing, 'timeout', failure.message);
 			case 'truncated':
-				this.unconfirmedCharges += missing.length;
+				this.answersLost(missing);
 				return await this.retry(missing, 'network_error', failure.message);
 			case 'protocol':
-				this.unconfirmedCharges += missing.length;
+				this.answersLost(missing);
 				return await this.retry(missing, 'protocol_error', failure.message);
 		}
+	}
+
+	/**
+	 * Answers that may have been charged and were lost in transit. They count as spent for Max
+	 * Credits (README "Guarantees"), so that the retries cannot take the service past the cap.
+	 */
+	private answersLost(missing: readonly LookupJob[]): void {
+		this.unconfirmedCharges += missing.length;
+		this.creditsUnconfirmed += missing.length * this.options.costPerNumber;
 	}
 
 	/** "Request too long": the service's limit is below ours. Drop to 10, then halve. */
