@@ -146,7 +146,6 @@ describe('CLI flags', () => {
 describe('npm run sandbox (tsx sandbox/cli.ts)', () => {
 	test('prints the URL and credentials, answers, stops on Ctrl-C', async () => {
 		// fork with tsx's loader: what `npm run sandbox` runs (tsx sandbox/cli.ts), with pipes to read.
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- a test starting the sandbox CLI, not node code
 		const child = fork(
 			join(ROOT, 'sandbox', 'cli.ts'),
 			[
