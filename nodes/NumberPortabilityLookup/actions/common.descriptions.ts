@@ -20,6 +20,19 @@ export const defaultCountryOption: INodeProperties = {
 		'Country of numbers written without a country code, e.g. "07788 450450" with United Kingdom. Numbers with a country code are read as they are.',
 };
 
+/** One number per item (Look Up Number, Validate Offline); `description` says what happens to it. */
+export function phoneNumberProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +44 7788 450450 or {{ $json.phone }}',
+		description,
+	};
+}
+
 export const routeByProperty: INodeProperties = {
 	displayName: 'Route By',
 	name: 'routeBy',

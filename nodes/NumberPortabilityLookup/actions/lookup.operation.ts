@@ -1,20 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { executeLookups } from '../helpers/lookupItems';
-import { lookupOptions, routeByProperty } from './common.descriptions';
+import { lookupOptions, phoneNumberProperty, routeByProperty } from './common.descriptions';
 
 const showFor = { show: { operation: ['lookup'] } };
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. +44 7788 450450 or {{ $json.phone }}',
-		description:
+		...phoneNumberProperty(
 			'The number to look up, in any common format. Numbers without a country code need Default Country (under Options).',
+		),
 		displayOptions: showFor,
 	},
 	{ ...routeByProperty, displayOptions: showFor },

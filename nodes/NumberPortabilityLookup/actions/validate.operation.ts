@@ -1,19 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { validateOffline } from '../engine/numbers/offlineValidation';
-import { defaultCountryOption } from './common.descriptions';
+import { defaultCountryOption, phoneNumberProperty } from './common.descriptions';
 
 const showFor = { show: { operation: ['validate'] } };
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. +44 7788 450450 or {{ $json.phone }}',
-		description: 'The number to check. Nothing is sent and no credit is spent.',
+		...phoneNumberProperty('The number to check. Nothing is sent and no credit is spent.'),
 		displayOptions: showFor,
 	},
 	{
