@@ -99,6 +99,11 @@ export interface NodeRunOptions {
 	credential?: { user: string; password: string; baseUrl: string };
 	/** n8n's per-node error setting; 'continueRegularOutput' is "continue on fail". */
 	onError?: INode['onError'];
+	/**
+	 * Runs this node type in place of Number Portability Lookup, under the same node name and
+	 * credential (the benchmark's one-request-per-number baseline). Default: our node.
+	 */
+	nodeType?: INodeType;
 }
 
 export interface NodeRun {
@@ -126,7 +131,16 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRun> {
 		},
 	];
 	const connections = { 'Test Items': { main: [[{ node: NODE_NAME, type: 'main' as const, index: 0 }]] } };
-	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes });
+	const replacement = options.nodeType;
+	const runNodeTypes: INodeTypes = replacement
+		? {
+				...nodeTypes,
+				getByName: (type) => (type === NODE_TYPE ? replacement : nodeTypes.getByName(type)),
+				getByNameAndVersion: (type, version) =>
+					type === NODE_TYPE ? replacement : nodeTypes.getByNameAndVersion(type, version),
+			}
+		: nodeTypes;
+	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes: runNodeTypes });
 
 	const workflowData = { id: 'test', name: 'test', nodes, connections } as unknown as IWorkflowBase;
 	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);

@@ -1,0 +1,213 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { machineInfo, type MachineInfo } from './machine';
+import {
+	baseline,
+	cpuPerNumber,
+	credits,
+	memory,
+	sandboxCeiling,
+	SANDBOX_MAX_CONNECTIONS,
+	SANDBOX_MAX_PER_REQUEST,
+	throughputCell,
+	type BaselineResult,
+	type CellResult,
+	type CellSpec,
+	type CeilingResult,
+	type CpuResult,
+	type CreditsResult,
+	type MemoryResult,
+} from './measure';
+import { formatReport, evaluateTargets, type Target } from './report';
+import { SandboxProcess } from './sandboxProcess';
+import { throughputSvg } from './svg';
+
+export interface BenchPlan {
+	mode: 'full' | 'quick';
+	cells: CellSpec[];
+	/** Longest a cell may run at the bound, s, by its N. */
+	capSeconds: (n: number) => number;
+	baseline: { n: number; connections: number; latencyMs: number; compareWith: CellSpec };
+	cpu: { n: number; repetitions: number };
+	/** Cells where a bare client measures what the sandbox itself can deliver. */
+	ceilingCells: CellSpec[];
+	credits: { inputs: number };
+	memory: { n: number; connections: number; batch: number; latencyMs: number };
+}
+
+export interface BenchResults {
+	mode: BenchPlan['mode'];
+	command: string;
+	startedAt: string;
+	durationSeconds: number;
+	machine: MachineInfo & { loadAtEnd: number };
+	setup: Record<string, string>;
+	throughput: CellResult[];
+	baseline: BaselineResult & { nodeThroughput: number; speedUp: number };
+	cpu: { streaming: CpuResult; buffered: CpuResult };
+	ceiling: CeilingResult[];
+	credits: CreditsResult;
+	memory: MemoryResult;
+	targets: Target[];
+}
+
+function grid(sizes: number[], connections: number[], batches: number[], latencies: number[]): CellSpec[] {
+	const cells: CellSpec[] = [];
+	for (const n of sizes)
+		for (const c of connections)
+			for (const b of batches)
+				for (const l of latencies) cells.push({ n, connections: c, batch: b, latencyMs: l });
+	return cells;
+}
+
+const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
+	full: {
+		mode: 'full',
+		cells: grid([10_000, 100_000], [1, 5], [10, 100], [50, 500]),
+		capSeconds: (n) => (n > 10_000 ? 60 : 30),
+		baseline: {
+			n: 10_000,
+			connections: 5,
+			latencyMs: 50,
+			compareWith: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+		},
+		cpu: { n: 10_000, repetitions: 3 },
+		ceilingCells: [
+			{ n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+			{ n: 10_000, connections: 5, batch: 10, latencyMs: 50 },
+			{ n: 10_000, connections: 5, batch: 100, latencyMs: 500 },
+		],
+		credits: { inputs: 10_000 },
+		memory: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
+	},
+	quick: {
+		mode: 'quick',
+		cells: grid([10_000], [5], [10, 100], [50, 500]),
+		capSeconds: () => 4,
+		baseline: {
+			n: 500,
+			connections: 5,
+			latencyMs: 50,
+			compareWith: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+		},
+		cpu: { n: 10_000, repetitions: 1 },
+		ceilingCells: [{ n: 10_000, connections: 5, batch: 100, latencyMs: 50 }],
+		credits: { inputs: 2_000 },
+		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+	},
+};
+
+const sameCell = (a: CellSpec, b: CellSpec) =>
+	a.n === b.n && a.connections === b.connections && a.batch === b.batch && a.latencyMs === b.latencyMs;
+
+function progress(json: boolean, line: string): void {
+	// With --json, stdout holds only the JSON object; progress goes to stderr either way.
+	if (json || !process.stdout.isTTY) console.error(line);
+	else console.log(line);
+}
+
+export async function main(argv: string[]): Promise<void> {
+	const json = argv.includes('--json');
+	const plan = PLANS[argv.includes('--quick') ? 'quick' : 'full'];
+	const started = Date.now();
+	const machine = machineInfo();
+	const say = (line: string) => progress(json, line);
+	say(`npm run bench${plan.mode === 'quick' ? ' -- --quick' : ''}: ${plan.cells.length} throughput cells, baseline, CPU, credits, memory`);
+
+	const sandbox = await SandboxProcess.launch();
+	const cpuAt = async (streaming: boolean) => {
+		say(`CPU at zero latency, sandbox ${streaming ? 'streaming' : 'buffered'}…`);
+		const result = await cpuPerNumber(sandbox, plan.cpu.n, plan.cpu.repetitions, streaming);
+		say(
+			`  node ${result.nodeMicrosPerNumber.toFixed(1)} µs/number, floor ${result.floorMicrosPerNumber.toFixed(1)}, own ${result.ownMicrosPerNumber.toFixed(1)}`,
+		);
+		return result;
+	};
+	try {
+		// Warm-up (not reported): JIT, n8n's expression engine, libphonenumber metadata.
+		await cpuPerNumber(sandbox, 2_000, 1, true);
+		await cpuPerNumber(sandbox, 2_000, 1, false);
+
+		const cpu = { streaming: await cpuAt(true), buffered: await cpuAt(false) };
+
+		say('Credits on a dirty list…');
+		const creditCheck = await credits(sandbox, plan.credits.inputs);
+
+		const throughput: CellResult[] = [];
+		for (const cell of plan.cells) {
+			const result = await throughputCell(sandbox, cell, plan.capSeconds(cell.n));
+			throughput.push(result);
+			say(
+				`  N=${cell.n} C=${cell.connections} B=${cell.batch} L=${cell.latencyMs}ms: ` +
+					`${result.measuredN} numbers in ${result.seconds.toFixed(2)} s, ` +
+					`${result.throughput.toFixed(0)}/s, ratio ${result.ratio.toFixed(3)}` +
+					(result.error ? ` ERROR ${result.error}` : ''),
+			);
+		}
+
+		const ceiling: CeilingResult[] = [];
+		for (const cell of plan.ceilingCells) {
+			const result = await sandboxCeiling(sandbox, cell);
+			ceiling.push(result);
+			say(`  sandbox ceiling C=${cell.connections} B=${cell.batch} L=${cell.latencyMs}ms: ${result.throughput.toFixed(0)}/s, ratio ${result.ratio.toFixed(3)}`);
+		}
+
+		say('One number per request…');
+		const base = await baseline(sandbox, plan.baseline.n, plan.baseline.connections, plan.baseline.latencyMs);
+		const compared = throughput.find((cell) => sameCell(cell, plan.baseline.compareWith));
+		if (!compared) throw new Error('the plan has no cell to compare the baseline with');
+		say(`  ${base.throughput.toFixed(1)}/s; speed-up ${(compared.throughput / base.throughput).toFixed(1)}×`);
+
+		say(`Memory at ${plan.memory.n} numbers (fresh process)…`);
+		const mem = await memory(
+			sandbox,
+			plan.memory.n,
+			plan.memory.connections,
+			plan.memory.batch,
+			plan.memory.latencyMs,
+		);
+
+		const results: BenchResults = {
+			mode: plan.mode,
+			command: `npm run bench${plan.mode === 'quick' ? ' -- --quick' : ''}${json ? ' -- --json' : ''}`,
+			startedAt: new Date(started).toISOString(),
+			durationSeconds: (Date.now() - started) / 1000,
+			machine: { ...machine, loadAtEnd: os.loadavg()[0] },
+			setup: {
+				engine: `n8n-core ${machine.n8nCore} WorkflowExecute in this process (test/harness/n8nEngine.ts): Test Items → Number Portability Lookup`,
+				node: 'Look Up Number, Phone Number = {{ $json.phone }}, options Max Connections = C, Numbers Per Request = B',
+				input: 'distinct valid UK mobiles, half "+44 7712 000123", half "447712000123"',
+				sandbox: `sandbox/ in a child process; latency base L, per number 0, jitter 0; streaming; limits ${SANDBOX_MAX_CONNECTIONS} connections, ${SANDBOX_MAX_PER_REQUEST} numbers a request; credit 1e9`,
+				cap: `a cell runs at most ${plan.mode === 'full' ? '30 s (N = 10,000) or 60 s (N = 100,000)' : `${plan.capSeconds(10_000)} s`} at the bound: N measured is the largest whole number of rounds (C·B numbers) the bound clears in that time`,
+				throughput: 'N measured ÷ wall time of the whole n8n execution (parameters, normalising, requests, output items)',
+			},
+			throughput,
+			baseline: { ...base, nodeThroughput: compared.throughput, speedUp: compared.throughput / base.throughput },
+			cpu,
+			ceiling,
+			credits: creditCheck,
+			memory: mem,
+			targets: [],
+		};
+		results.targets = evaluateTargets(results);
+
+		const outDir = path.join(__dirname, 'out');
+		mkdirSync(outDir, { recursive: true });
+		writeFileSync(path.join(outDir, `results-${plan.mode}.json`), JSON.stringify(results, null, 2) + '\n');
+		const svg = throughputSvg(
+			throughput,
+			{ connections: base.connections, latencyMs: base.latencyMs, n: base.n, throughput: base.throughput },
+			`${machine.cpuModel}, ${machine.nproc} CPUs, Node ${machine.node}; ${results.startedAt.slice(0, 10)}; ${plan.mode} run`,
+		);
+		// The full run's plot is the one BENCHMARKS.md shows; a quick run's stays in bench/out/.
+		const svgPath = plan.mode === 'full' ? path.join(__dirname, 'throughput.svg') : path.join(outDir, 'throughput-quick.svg');
+		writeFileSync(svgPath, svg);
+
+		if (json) console.log(JSON.stringify(results, null, 2));
+		else console.log(formatReport(results, path.relative(process.cwd(), svgPath)));
+	} finally {
+		await sandbox.exit();
+	}
+}

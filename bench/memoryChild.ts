@@ -1,0 +1,73 @@
+/**
+ * A fresh process for the memory measurement: loads n8n-core and the node, then looks up the
+ * numbers it is sent while a worker thread samples RSS every 50 ms. Started by bench/measure.ts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+export interface MemoryChildRequest {
+	url: string;
+	user: string;
+	password: string;
+	n: number;
+	parameters: INodeParameters;
+}
+
+export interface MemoryChildReport {
+	/** RSS with n8n-core and the node loaded, the items built, before the run, bytes. */
+	rssBeforeBytes: number;
+	/** Highest RSS sampled during the run, bytes. */
+	peakSampledBytes: number;
+	samples: number;
+	/** The kernel's high-water mark for the whole process (getrusage maxrss), bytes. */
+	maxRssBytes: number;
+	seconds: number;
+	outputItems: number;
+	error: string | null;
+}
+
+process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'npl-bench-n8n-'));
+process.env.N8N_LOG_LEVEL ??= 'silent';
+
+async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> {
+	const { runNode } = await import('../test/harness/n8nEngine');
+	const { closeAllAccountConnections } = await import(
+		'../nodes/NumberPortabilityLookup/transport/accountConnections'
+	);
+	const { startRssSampler } = await import('./rssSampler');
+	const { uniqueNumbers } = await import('./workload');
+
+	const items = uniqueNumbers(request.n);
+	const rssBeforeBytes = process.memoryUsage.rss();
+	const sampler = await startRssSampler(50);
+	const t0 = process.hrtime.bigint();
+	const run = await runNode({
+		items,
+		parameters: request.parameters,
+		credential: { user: request.user, password: request.password, baseUrl: request.url },
+	});
+	const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+	const peak = await sampler.stop();
+	await closeAllAccountConnections();
+	return {
+		rssBeforeBytes,
+		peakSampledBytes: peak.peakBytes,
+		samples: peak.samples,
+		maxRssBytes: process.resourceUsage().maxRSS * 1024,
+		seconds,
+		outputItems: run.outputs.reduce((sum, out) => sum + out.length, 0),
+		error: run.error ? run.error.message : null,
+	};
+}
+
+process.once('message', (request: MemoryChildRequest) => {
+	measure(request)
+		.then((report) => process.send?.(report, () => process.exit(0)))
+		.catch((error: unknown) => {
+			console.error(error);
+			process.exit(1);
+		});
+});

@@ -1,0 +1,162 @@
+import type { BenchResults } from './bench';
+
+export interface Target {
+	name: string;
+	/** What was measured, in words and figures. */
+	measured: string;
+	/** null: not measured in this mode. */
+	pass: boolean | null;
+}
+
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+export function evaluateTargets(r: BenchResults): Target[] {
+	const targets: Target[] = [];
+	for (const [latency, minimum] of [
+		[500, 0.9],
+		[50, 0.8],
+	] as const) {
+		const cells = r.throughput.filter((cell) => cell.latencyMs === latency);
+		if (cells.length === 0) continue;
+		const failing = cells.filter((cell) => cell.error !== null || cell.ratio < minimum);
+		const worst = cells.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+		targets.push({
+			name: `ratio to bound ≥ ${minimum.toFixed(2)} at L = ${latency} ms`,
+			measured:
+				`lowest ${worst.ratio.toFixed(3)} (N=${int(worst.n)} C=${worst.connections} B=${worst.batch}); ` +
+				`${cells.length - failing.length} of ${cells.length} cells pass` +
+				(failing.length > 0
+					? `; failing: ${failing.map((c) => `N=${int(c.n)} C${c.connections} B${c.batch} ${c.ratio.toFixed(2)}`).join(', ')}`
+					: ''),
+			pass: failing.length === 0,
+		});
+	}
+	targets.push({
+		name: 'speed-up ≥ 100× over one number per request (C = 5, B = 100)',
+		measured: `${r.baseline.speedUp.toFixed(1)}× (${int(r.baseline.nodeThroughput)}/s against ${r.baseline.throughput.toFixed(1)}/s at L = ${r.baseline.latencyMs} ms)`,
+		pass: r.baseline.error === null && r.baseline.speedUp >= 100,
+	});
+	for (const cpu of [r.cpu.streaming, r.cpu.buffered]) {
+		targets.push({
+			name: `node's own overhead ≤ 30 ms CPU per 1,000 numbers (sandbox ${cpu.streaming ? 'streaming' : 'buffered'})`,
+			measured: `${cpu.ownMicrosPerNumber.toFixed(1)} ms (node ${cpu.nodeMicrosPerNumber.toFixed(1)} − n8n floor ${cpu.floorMicrosPerNumber.toFixed(1)})`,
+			pass: cpu.ownMicrosPerNumber <= 30,
+		});
+	}
+	targets.push({
+		name: 'peak RSS ≤ 600 MB at 100,000 numbers',
+		measured:
+			r.memory.n === 100_000
+				? `${mb(Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes))} (sampled ${mb(r.memory.peakSampledBytes)}, kernel high-water ${mb(r.memory.maxRssBytes)})`
+				: `not measured at 100,000 in a ${r.mode} run (${mb(r.memory.maxRssBytes)} at ${int(r.memory.n)})`,
+		pass:
+			r.memory.n === 100_000 ? r.memory.error === null && Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes) <= 600e6 : null,
+	});
+	const cellsOk = r.throughput.every(
+		(cell) => cell.creditsCharged === cell.uniqueValid && cell.chargedTwiceForDeliveredResult === 0,
+	);
+	const c = r.credits;
+	const dirtyOk = c.creditsCharged === c.uniqueValid && c.chargedTwiceForDeliveredResult === 0 && c.error === null;
+	targets.push({
+		name: 'credits charged = unique valid numbers',
+		measured: `dirty list of ${int(c.inputs)}: ${int(c.creditsCharged)} credits for ${int(c.uniqueValid)} unique valid; every throughput cell ${cellsOk ? 'equal' : 'NOT equal'}`,
+		pass: cellsOk && dirtyOk,
+	});
+	return targets;
+}
+
+const verdict = (pass: boolean | null) => (pass === null ? 'n/a ' : pass ? 'PASS' : 'FAIL');
+
+function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+	const line = (cells: string[]) =>
+		cells.map((cell, i) => (rightAlign[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatReport(r: BenchResults, svgPath: string): string {
+	const m = r.machine;
+	const out: string[] = [];
+	out.push(
+		`Number Portability Lookup benchmark (${r.mode}), ${r.startedAt}, ${(r.durationSeconds / 60).toFixed(1)} min`,
+		`machine: ${m.cpuModel}; nproc ${m.nproc}; ${m.memoryGiB} GiB; Node ${m.node}; n8n-core ${m.n8nCore}; load ${m.loadAtStart.toFixed(1)} → ${m.loadAtEnd.toFixed(1)}`,
+		'',
+	);
+	for (const [key, value] of Object.entries(r.setup)) out.push(`${key}: ${value}`);
+	out.push('', 'Throughput against the bound C·B/L');
+	const ratioTarget = (latency: number) => (latency >= 500 ? 0.9 : 0.8);
+	out.push(
+		table(
+			['N', 'C', 'B', 'L ms', 'N measured', 'time s', 'numbers/s', 'bound/s', 'ratio', 'target', 'requests', '1st req s', 'credits', 'check'],
+			r.throughput.map((c) => [
+				int(c.n),
+				String(c.connections),
+				String(c.batch),
+				String(c.latencyMs),
+				`${int(c.measuredN)}${c.capped ? '*' : ''}`,
+				c.seconds.toFixed(2),
+				c.throughput.toFixed(c.throughput < 100 ? 1 : 0),
+				int(c.bound),
+				c.ratio.toFixed(3),
+				`≥${ratioTarget(c.latencyMs).toFixed(2)} ${verdict(c.error === null && c.ratio >= ratioTarget(c.latencyMs))}`,
+				int(c.requests),
+				c.firstRequestSeconds === null ? '-' : c.firstRequestSeconds.toFixed(2),
+				int(c.creditsCharged),
+				c.error ? `ERROR ${c.error}` : c.creditsCharged === c.uniqueValid && c.chargedTwiceForDeliveredResult === 0 ? '= unique' : 'MISMATCH',
+			]),
+			[true, true, true, true, true, true, true, true, true, false, true, true, true, false],
+		),
+		'* capped: ' + r.setup.cap,
+		'1st req s: from the start of the n8n execution to the first lookup request reaching the sandbox.',
+		'',
+	);
+
+	const b = r.baseline;
+	out.push(
+		`One number per request (N = ${int(b.n)}, C = ${b.connections}, L = ${b.latencyMs} ms)`,
+		`  sent by: ${b.implementation}`,
+		`  ${b.throughput.toFixed(1)} numbers/s in ${b.seconds.toFixed(1)} s (bound C/L = ${int(b.bound)}/s, ratio ${b.ratio.toFixed(3)}); ${int(b.requests)} requests, ${int(b.creditsCharged)} credits${b.error ? `; ERROR ${b.error}` : ''}`,
+		`  the node at C = 5, B = 100, same L: ${int(b.nodeThroughput)} numbers/s → speed-up ${b.speedUp.toFixed(1)}×`,
+		'',
+	);
+
+	for (const c of [r.cpu.streaming, r.cpu.buffered]) {
+		out.push(
+			`CPU of this process at zero latency, sandbox ${c.streaming ? 'streaming each object (its default)' : 'buffered (one body per answer)'} (N = ${int(c.n)}, median of ${c.repetitions}; the sandbox runs in its child process, not counted)`,
+			`  node run             ${c.nodeMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (runs: ${c.nodeRuns.map((v) => v.toFixed(1)).join(', ')})`,
+			`  n8n floor            ${c.floorMicrosPerNumber.toFixed(1)} ms per 1,000 items     (a node that only reads {{ $json.phone }} per item and returns it; runs: ${c.floorRuns.map((v) => v.toFixed(1)).join(', ')})`,
+			`  node's own overhead  ${c.ownMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (node − floor: normalising, planning, HTTP, parsing, output items)`,
+			`  sandbox (child)      ${c.sandboxMicrosPerNumber.toFixed(1)} ms per 1,000 numbers`,
+			'',
+		);
+	}
+
+	if (r.ceiling.length > 0) {
+		out.push('What the sandbox itself delivers on this machine (bare undici client, no n8n, bodies prebuilt, answers dropped)');
+		for (const c of r.ceiling) {
+			out.push(
+				`  C = ${c.connections}, B = ${c.batch}, L = ${c.latencyMs} ms, ${int(c.n)} numbers: ${int(c.throughput)} numbers/s = ${c.ratio.toFixed(3)} of the bound ${int(c.bound)}/s`,
+			);
+		}
+		out.push('');
+	}
+
+	const mem = r.memory;
+	out.push(
+		`Memory (fresh process, N = ${int(mem.n)}, C = ${mem.connections}, B = ${mem.batch}, L = ${mem.latencyMs} ms, ${mem.seconds.toFixed(1)} s)`,
+		`  RSS before the run ${mb(mem.rssBeforeBytes)}; peak sampled every 50 ms ${mb(mem.peakSampledBytes)} (${mem.samples} samples); kernel high-water mark ${mb(mem.maxRssBytes)}${mem.error ? `; ERROR ${mem.error}` : ''}`,
+		'',
+	);
+
+	const cr = r.credits;
+	out.push(
+		`Credits (dirty list: ${int(cr.inputs)} inputs, ~10% repeats in other formats, ~5% not numbers)`,
+		`  ${int(cr.creditsCharged)} credits charged for ${int(cr.uniqueValid)} unique valid numbers; ${cr.numbersCharged} numbers charged, ${cr.chargedMoreThanOnce} more than once, ${cr.chargedTwiceForDeliveredResult} again after delivery; ${int(cr.outputItems)} output items${cr.error ? `; ERROR ${cr.error}` : ''}`,
+		'',
+		'Targets',
+	);
+	for (const t of r.targets) out.push(`  ${verdict(t.pass)}  ${t.name}: ${t.measured}`);
+	out.push('', `plot: ${svgPath}; JSON: bench/out/results-${r.mode}.json`);
+	return out.join('\n');
+}
