@@ -35,14 +35,14 @@ const fmt = (value: number) =>
 
 export function throughputSvg(
 	points: readonly PlotPoint[],
-	baseline: PlotBaseline | null,
+	baselines: readonly PlotBaseline[],
 	subtitle: string,
 ): string {
 	const latencies = [...new Set(points.map((p) => p.latencyMs))].sort((a, b) => a - b);
 	const inFlight = points.map((p) => p.connections * p.batch);
-	if (baseline) inFlight.push(baseline.connections);
+	for (const b of baselines) inFlight.push(b.connections);
 	const values = points.flatMap((p) => [p.throughput, (p.connections * p.batch * 1000) / p.latencyMs]);
-	if (baseline) values.push(baseline.throughput);
+	for (const b of baselines) values.push(b.throughput);
 
 	const xMin = Math.pow(10, Math.floor(Math.log10(Math.min(...inFlight) * 0.8)));
 	const xMax = Math.pow(10, Math.ceil(Math.log10(Math.max(...inFlight) * 1.25)));
@@ -130,7 +130,7 @@ export function throughputSvg(
 			`<text x="${(x(p.connections * p.batch) - 12).toFixed(1)}" y="${(y(p.throughput) - 8).toFixed(1)}" text-anchor="end" font-size="10" fill="#333">C${p.connections}·B${p.batch}</text>`,
 		);
 	}
-	if (baseline) {
+	for (const baseline of baselines) {
 		const colour = COLOURS[baseline.latencyMs] ?? FALLBACK_COLOUR;
 		const px = x(baseline.connections);
 		const py = y(baseline.throughput);
@@ -169,7 +169,7 @@ export function throughputSvg(
 		`<circle cx="${lx + 10}" cy="${ly}" r="4.5" fill="#fff" stroke="#888" stroke-width="1.5"/>`,
 		'hollow: capped N (see table)',
 	);
-	if (baseline) {
+	if (baselines.length > 0) {
 		legend(
 			`<path d="M ${lx + 10} ${ly - 6} L ${lx + 16} ${ly + 5} L ${lx + 4} ${ly + 5} Z" fill="#fff" stroke="#888" stroke-width="1.5"/>`,
 			'one number per request',
