@@ -19,10 +19,10 @@ export function checkBaseUrl(raw: string | undefined): URL {
 		url = new URL(text);
 	} catch {
 		throw new BaseUrlError(
-			`The credential's Base URL "${text.slice(0, 100)}" is not a URL. Use ${DEFAULT_BASE_URL}.`,
+			`The credential's Base URL "${withoutUserInfo(text).slice(0, 100)}" is not a URL. Use ${DEFAULT_BASE_URL}.`,
 		);
 	}
-	if (url.username || url.password) {
+	if (url.username || url.password || hasCredentialParameter(url)) {
 		throw new BaseUrlError(
 			"The credential's Base URL must not contain a user or password; use the credential's fields.",
 		);
@@ -32,6 +32,22 @@ export function checkBaseUrl(raw: string | undefined): URL {
 	throw new BaseUrlError(
 		`The credential's Base URL must use https:// (plain http:// is allowed only for localhost), so that the password is never sent unencrypted. Got ${url.protocol}//${url.host}.`,
 	);
+}
+
+/**
+ * A text that is not a URL is quoted back to the user; a user:password@ typed into it must not
+ * be (error messages end up in execution data and logs). Everything up to the last '@' goes.
+ */
+function withoutUserInfo(text: string): string {
+	return text.replace(/^([a-z][a-z0-9+.-]*:\/*)?[^]*@/i, '$1***@');
+}
+
+/** `?user=` or `?pass=` in the Base URL would put the credential in every request's URL. */
+function hasCredentialParameter(url: URL): boolean {
+	for (const key of url.searchParams.keys()) {
+		if (['user', 'pass', 'password'].includes(key.toLowerCase())) return true;
+	}
+	return false;
 }
 
 function isLoopback(hostname: string): boolean {
