@@ -1,5 +1,5 @@
 import { toLookupFields } from '../results/typedFields';
-import type { NotLookedUpReason, NumberOutcome, RawLookupObject } from '../types';
+import type { LookupFields, NotLookedUpReason, NumberOutcome, RawLookupObject } from '../types';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
 import type { LookupTransport, RequestFailure } from './transportContract';
 
@@ -210,8 +210,9 @@ class LookupRun {
 			return;
 		}
 		await this.handleFailure(
+			// The answer ended cleanly without them: not a broken connection, an answer that is wrong.
 			failure ?? {
-				kind: 'truncated',
+				kind: 'protocol',
 				message: `The answer held ${batch.length - missing.length} of ${batch.length} numbers.`,
 			},
 			missing,
@@ -220,6 +221,10 @@ class LookupRun {
 
 	/** Keeps one answer object the moment it is read. */
 	private accept(raw: RawLookupObject, awaiting: Map<string, LookupJob>): void {
+		const fields = toLookupFields(raw);
+		// An object with none of the documented fields ({"error": "..."} from a gateway, {}) is
+		// not anybody's result: its number stays missing and is asked again.
+		if (!isLookupResult(fields)) return;
 		const digits = typeof raw.msisdn === 'string' || typeof raw.msisdn === 'number'
 			? String(raw.msisdn).replace(/\D/g, '')
 			: '';
@@ -232,7 +237,6 @@ class LookupRun {
 			job = first.value;
 		}
 		awaiting.delete(job.digits);
-		const fields = toLookupFields(raw);
 		this.creditsSpent += fields.transactioncost ?? this.options.costPerNumber;
 		this.outcomes.set(job.key, { lookedUp: true, fields });
 	}
@@ -360,6 +364,11 @@ class LookupRun {
 		for (let job = this.dequeue(); job; job = this.dequeue()) left.push(job);
 		this.fail(left, cause.reason, cause.detail);
 	}
+}
+
+function isLookupResult(fields: LookupFields): boolean {
+	for (const value of Object.values(fields)) if (value !== null) return true;
+	return false;
 }
 
 /** 5xx (but 501, "not implemented", which will not change) and 408/425/429 may pass. */
