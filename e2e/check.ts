@@ -287,6 +287,24 @@ async function checkCrm(
 	);
 	checkLookupItems(outputs, inputCount);
 
+	// pairedItem must point at the very input item that held the number, not just any item.
+	const inputs = outputsOf(extract)[0] ?? [];
+	const mispaired = outputs
+		.flat()
+		.filter((item) => {
+			const indexes = pairedIndexes(item) ?? [];
+			return (
+				indexes.length !== 1 ||
+				String(inputs[indexes[0]]?.json.phone ?? '') !== String(item.json.input ?? '')
+			);
+		})
+		.map((item) => ({ input: item.json.input, pairedItem: item.pairedItem }));
+	check(
+		mispaired.length === 0,
+		'every item is paired to the input item that held its number',
+		() => `${mispaired.length} not, e.g. ${show(mispaired.slice(0, 3))}`,
+	);
+
 	// Each item on the output its input text should have led to (e2e/crm-expected.json).
 	const byInput = new Map<string, string[]>();
 	for (const e of expected.items) byInput.set(e.input, [...(byInput.get(e.input) ?? []), e.route]);
@@ -348,9 +366,14 @@ async function checkCrm(
 				`${OUTPUT_FILES[name]} has ${counts[name]} rows`,
 				() => `${rows.length} rows`,
 			);
-			const wrong = rows.filter(
-				(row) => !phoneOfId.has(row.id) || phoneOfId.get(row.id) !== (row.input ?? ''),
-			);
+			const wrong = rows
+				.filter((row) => !phoneOfId.has(row.id) || phoneOfId.get(row.id) !== (row.input ?? ''))
+				.map((row) => ({
+					id: row.id,
+					name: row.name,
+					input: row.input,
+					phoneOfId: phoneOfId.get(row.id),
+				}));
 			check(
 				rows.length > 0 && wrong.length === 0,
 				`every row of ${OUTPUT_FILES[name]} has the CRM id of its own phone number (pairedItem followed by n8n)`,

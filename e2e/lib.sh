@@ -226,17 +226,20 @@ install_package() {
 }
 
 # check_package_resolves <installed package dir> : with the pinned Node, from the installed
-# package's own folder, its runtime dependencies must resolve and its entry files must exist.
+# package's own folder, its runtime dependencies must resolve, to a copy inside the n8n user
+# folder's nodes/ (not one that happens to sit further up the tree), and its entry files exist.
 check_package_resolves() {
 	local pkgdir=$1
 	(cd "$pkgdir" && PATH="$NODE_DIR/bin:$SYSTEM_PATH" node -e '
 		const path = require("path");
 		const pkg = require("./package.json");
+		const nodesDir = path.resolve(process.cwd(), "../..");
 		const problems = [];
 		for (const dep of new Set(["undici", "libphonenumber-js", ...Object.keys(pkg.dependencies ?? {})])) {
 			try {
 				const where = require.resolve(dep, { paths: [process.cwd()] });
-				console.log(`  ${dep} -> ${path.relative(process.cwd(), where)}`);
+				console.log(`  ${dep} -> ${where}`);
+				if (!where.startsWith(nodesDir + path.sep)) problems.push(`${dep} resolves outside ${nodesDir}: ${where}`);
 			} catch (e) {
 				problems.push(`${dep} does not resolve from ${process.cwd()}: ${e.code ?? e.message}`);
 			}
@@ -266,6 +269,10 @@ n8n_env() {
 	export N8N_HIRING_BANNER_ENABLED=false
 	export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true
 	export N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=true
+	# `n8n start` also fetches the verified community packages list and (2.x) the MCP server
+	# registry from n8n's servers: off, so nothing leaves loopback.
+	export N8N_VERIFIED_PACKAGES_ENABLED=false
+	export N8N_UNVERIFIED_PACKAGES_ENABLED=true
 	export N8N_LISTEN_ADDRESS=127.0.0.1
 	export N8N_HOST=127.0.0.1
 	# The task broker listens on a port too: take a free one, so parallel runs don't collide.
@@ -273,8 +280,10 @@ n8n_env() {
 	export N8N_RUNNERS_BROKER_PORT
 	if [[ $flavour == 1 ]]; then
 		export N8N_EXPRESSION_ENGINE=legacy
+		unset N8N_DISABLED_MODULES
 	else
 		unset N8N_EXPRESSION_ENGINE
+		export N8N_DISABLED_MODULES=mcp-registry
 	fi
 }
 

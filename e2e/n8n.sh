@@ -7,8 +7,9 @@
 #   N8N_PORT            the editor's port (default 5678)
 #   NPL_SANDBOX_PORT    the sandbox's port (default 5681)
 #   E2E_N8N             2 (default: n8n 2.41.1 on Node 24) or 1 (n8n 1.123.81 on Node 20)
-#   NPL_N8N_DIR         the n8n user folder (default .e2e/dev-n8n-<flavour>: kept between runs,
-#                       so the owner account, workflows and executions stay)
+#   NPL_N8N_DIR         the n8n user folder (default ~/.local/state/n8n-nodes-number-portability-
+#                       lookup/n8n-<flavour>: kept between runs, so the owner account, workflows
+#                       and executions stay)
 #   NPL_N8N_REIMPORT=1  import the example workflows again (overwrites edits made to them)
 set -euo pipefail
 
@@ -20,7 +21,9 @@ FLAVOUR=${E2E_N8N:-2}
 [[ -d $E2E_DIR/n8n-$FLAVOUR ]] || die "E2E_N8N=$FLAVOUR: no e2e/n8n-$FLAVOUR"
 PORT=${N8N_PORT:-5678}
 SANDBOX_PORT=${NPL_SANDBOX_PORT:-5681}
-DEV_DIR=${NPL_N8N_DIR:-$REPO_DIR/.e2e/dev-n8n-$FLAVOUR}
+# Outside the repo: under it, Node would find the package's dependencies in the repo's
+# node_modules, which a real install does not have.
+DEV_DIR=${NPL_N8N_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/n8n-nodes-number-portability-lookup/n8n-$FLAVOUR}
 CRED_ID=nplSandboxCred01
 CRED_NAME='Number Portability Lookup sandbox'
 N8N_PID=
@@ -121,6 +124,8 @@ cat <<EOF
 
 EOF
 
-wait "$N8N_PID" || true
+status=0
+wait "$N8N_PID" || status=$?
 N8N_PID=
-die "n8n stopped by itself (log: $DEV_DIR/n8n.log)"
+log "n8n exited (status $status; log: $DEV_DIR/n8n.log)"
+exit "$status"

@@ -16,7 +16,7 @@
 # Environment:
 #   E2E_N8N         flavours to run ("2 1", "2", "1"; "all" = "2 1")
 #   E2E_CACHE_DIR   where the n8n installs are kept (default ~/.cache/n8n-nodes-number-portability-lookup/e2e)
-#   E2E_KEEP        1: keep the work folder (.e2e/run-*) even when everything passed
+#   E2E_KEEP        1: keep the work folder ($TMPDIR/npl-e2e.*) even when everything passed
 #   E2E_BREAK       break one thing on purpose, to see the checks fail:
 #                   password   the credential gets a wrong password
 #                   file-flag  workflows are run with the old `execute --file` (exits 0, runs nothing)
@@ -30,9 +30,10 @@ cd "$REPO_DIR"
 FLAVOURS=${E2E_N8N:-2 1}
 [[ $FLAVOURS == all ]] && FLAVOURS="2 1"
 E2E_BREAK=${E2E_BREAK:-}
-E2E_WORK="$REPO_DIR/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
+# Outside the repo on purpose: under it, Node would resolve the installed package's dependencies
+# (and n8n-workflow) from the repo's own node_modules, and a package missing them would pass.
+E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-e2e.XXXXXX")
 RESULTS="$E2E_WORK/results"
-mkdir -p "$E2E_WORK"
 : >"$RESULTS"
 
 CRED_ID=nplE2eSandbox001
@@ -120,8 +121,9 @@ run_scenario() {
 		record fail "n8n-$FLAVOUR $scenario: the checker ran"
 	fi
 	if grep -q '^not ok - ' <<<"$out"; then
-		log "  n8n's stderr (last lines of $dir/$scenario.stderr):"
-		tail -15 "$dir/$scenario.stderr" | sed 's/^/    | /' >&2
+		# n8n logs to stdout before the execution's JSON, and to stderr.
+		log "  n8n's log ($dir/$scenario.stdout, .stderr), last lines:"
+		{ sed -n '/^{$/q;p' "$dir/$scenario.stdout" | tail -12; tail -8 "$dir/$scenario.stderr"; } | cut -c1-300 | sed 's/^/    | /' >&2
 	fi
 }
 
