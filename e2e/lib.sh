@@ -275,9 +275,11 @@ n8n_env() {
 	export N8N_UNVERIFIED_PACKAGES_ENABLED=true
 	export N8N_LISTEN_ADDRESS=127.0.0.1
 	export N8N_HOST=127.0.0.1
-	# The task broker listens on a port too: take a free one, so parallel runs don't collide.
+	# The task broker listens on a port too: take free ones, so parallel runs (and an n8n already
+	# running on 5678) don't collide. `npm run n8n` sets N8N_PORT after this.
 	N8N_RUNNERS_BROKER_PORT=$(free_port)
-	export N8N_RUNNERS_BROKER_PORT
+	N8N_PORT=$(free_port)
+	export N8N_RUNNERS_BROKER_PORT N8N_PORT
 	if [[ $flavour == 1 ]]; then
 		export N8N_EXPRESSION_ENGINE=legacy
 		unset N8N_DISABLED_MODULES
