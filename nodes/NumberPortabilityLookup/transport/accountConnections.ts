@@ -19,6 +19,8 @@ export class AccountConnections {
 	private inUse = 0;
 	private readonly waiters: Array<() => void> = [];
 	private current: { dispatcher: Dispatcher; cap: number } | null = null;
+	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
+	private retiring: Promise<void> | null = null;
 
 	constructor(private readonly createDispatcher: (connections: number) => Dispatcher) {}
 
@@ -47,8 +49,18 @@ export class AccountConnections {
 
 	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
 	async acquire(): Promise<{ dispatcher: Dispatcher; release: () => void }> {
-		while (this.inUse >= this.limit) {
-			await new Promise<void>((resolve) => this.waiters.push(resolve));
+		for (;;) {
+			if (this.inUse >= this.limit) {
+				await new Promise<void>((resolve) => this.waiters.push(resolve));
+				continue;
+			}
+			if (this.current && this.current.cap !== this.limit) this.retireCurrent();
+			// No new socket opens beside a closing pool's (idle ones count with the service).
+			if (this.retiring) {
+				await this.retiring;
+				continue;
+			}
+			break;
 		}
 		this.inUse++;
 		const dispatcher = this.dispatcherFor(this.limit);
@@ -80,19 +92,30 @@ export class AccountConnections {
 		const current = this.current;
 		this.current = null;
 		if (current) await current.dispatcher.close();
+		await this.retiring;
 	}
 
 	/**
-	 * A dispatcher capped at `cap`. When the cap changes, a new one takes over and the old one
-	 * closes once its requests finish: its sockets only ever hold permits, so the total stays
-	 * within the new limit as soon as the old requests are done.
+	 * A dispatcher capped at `cap`, created once no other is open. When the cap changes, the old
+	 * one is retired first (acquire): it closes once its requests finish, and only then does a new
+	 * one open sockets, so its idle keep-alive sockets and the new ones never add up past the limit.
 	 */
 	private dispatcherFor(cap: number): Dispatcher {
-		if (this.current?.cap === cap) return this.current.dispatcher;
-		const previous = this.current;
-		this.current = { dispatcher: this.createDispatcher(cap), cap };
-		if (previous) void previous.dispatcher.close().catch(() => undefined);
+		if (this.current?.cap !== cap) this.current = { dispatcher: this.createDispatcher(cap), cap };
 		return this.current.dispatcher;
+	}
+
+	private retireCurrent(): void {
+		const previous = this.current;
+		if (!previous) return;
+		this.current = null;
+		const retiring = previous.dispatcher
+			.close()
+			.catch(() => undefined)
+			.then(() => {
+				if (this.retiring === retiring) this.retiring = null;
+			});
+		this.retiring = retiring;
 	}
 
 	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
