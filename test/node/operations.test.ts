@@ -43,6 +43,17 @@ describe('Look Up Numbers (batch)', () => {
 		expect(jsonOf(outputs[1]).every((json) => json.reason === 'invalid_number')).toBe(true);
 		expect(jsonOf(outputs[0])).toHaveLength(1);
 	});
+
+	it('keeps the input field when the expression gives nothing (a CSV row with an empty cell)', async () => {
+		const sandbox = await sandboxes.start();
+		const { outputs } = await runNode({
+			items: [{ name: 'no phone column' }],
+			parameters: { operation: 'lookup', phoneNumber: '={{ $json.phone }}' },
+			credential: credentialFor(sandbox),
+		});
+		expect(Object.keys(outputs[1][0].json)).toContain('input');
+		expect(outputs[1][0].json.input).toBeNull();
+	});
 });
 
 describe('Get Balance', () => {
@@ -80,6 +91,11 @@ describe('Validate Offline', () => {
 		expect(valid).toMatchObject({ input: '07788 450450', valid: true, number: '447788450450', countryiso: 'GB' });
 		expect(invalid).toMatchObject({ input: '12', valid: false });
 		expect(outputs[0][1].pairedItem).toEqual({ item: 1 });
+		const empty = await runNode({
+			items: [{}],
+			parameters: { operation: 'validate', phoneNumber: '={{ $json.phone }}' },
+		});
+		expect(empty.outputs[0][0].json).toMatchObject({ input: null, valid: false });
 	});
 });
 

@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const input = this.getNodeParameter('phoneNumber', itemIndex);
 		output.push({
-			json: { input, ...validateOffline(input, defaultCountry) } as IDataObject,
+			json: { input: input ?? null, ...validateOffline(input, defaultCountry) } as IDataObject,
 			pairedItem: { item: itemIndex },
 		});
 	}

@@ -116,11 +116,11 @@ function toItemJson(
 	route: RouteName,
 ): LookupItemJson {
 	if (outcome.lookedUp) {
-		return { ...outcome.fields, input, number: digits, lookedUp: true, reason: null, reasonText: null, route };
+		return { ...outcome.fields, input: input ?? null, number: digits, lookedUp: true, reason: null, reasonText: null, route };
 	}
 	return {
 		...emptyLookupFields(),
-		input,
+		input: input ?? null,
 		number: digits,
 		lookedUp: false,
 		reason: outcome.reason,

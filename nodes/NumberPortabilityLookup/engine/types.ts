@@ -127,7 +127,7 @@ export type NumberOutcome =
 
 /** What a lookup or validate operation puts in each output item's JSON. */
 export type LookupItemJson = LookupFields & {
-	/** What the input held, as given. */
+	/** What the input held, as given; null when it held nothing (undefined would vanish from the JSON). */
 	input: unknown;
 	/** The normalised E.164 digits sent to the service (no '+'), or null when the input was not a number. */
 	number: string | null;
