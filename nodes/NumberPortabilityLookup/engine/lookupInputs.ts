@@ -3,7 +3,7 @@ import { emptyLookupFields } from './results/typedFields';
 import { reasonText } from './results/reasons';
 import { routeFor } from './results/routes';
 import type { RetryPolicy } from './scheduling/backoff';
-import { runLookups, type LookupJob, type LookupRunReport } from './scheduling/lookupRun';
+import { startLookups, type LookupRunReport, type StreamingLookupRun } from './scheduling/lookupRun';
 import type { LookupTransport } from './scheduling/transportContract';
 import type { LookupItemJson, NumberOutcome, RouteBy, RouteName } from './types';
 
@@ -40,6 +40,8 @@ export interface LookupInputsReport extends Omit<LookupRunReport, 'outcomes'> {
 	answeredLocally: number;
 }
 
+const EMPTY_FIELDS = Object.freeze(emptyLookupFields());
+
 const COST_PER_NUMBER = 1;
 const COST_PER_NUMBER_WITH_MSC = 1.2;
 
@@ -52,79 +54,142 @@ export async function lookUpInputs(
 	settings: LookupSettings,
 	transport: LookupTransport,
 ): Promise<{ results: RoutedResult[]; report: LookupInputsReport }> {
-	const jobKeys: Array<string | null> = new Array<string | null>(inputs.length);
-	const localOutcomes = new Map<number, NumberOutcome>();
-	const digitsOf: Array<string | null> = new Array<string | null>(inputs.length);
-	const jobs: LookupJob[] = [];
-	const queued = new Set<string>();
+	const session = new LookupSession(settings, transport);
+	for (const input of inputs) session.add(input);
+	return await session.finish();
+}
 
-	for (let index = 0; index < inputs.length; index++) {
-		const normalised = normaliseNumber(inputs[index].input, settings.defaultCountry);
-		if (!normalised.ok || (settings.skipInvalid && !normalised.valid)) {
-			digitsOf[index] = normalised.ok ? normalised.digits : null;
-			jobKeys[index] = null;
-			localOutcomes.set(index, {
+/**
+ * lookUpInputs for inputs that arrive one by one: each is normalised as it is added, and its
+ * number queued for a request at once, so requests go out while later items are still being
+ * read (n8n evaluates item parameters synchronously; that time then overlaps the latency).
+ */
+export class LookupSession {
+	private readonly inputs: InputNumber[] = [];
+	private readonly jobKeys: Array<string | null> = [];
+	private readonly digitsOf: Array<string | null> = [];
+	private readonly localOutcomes = new Map<number, NumberOutcome>();
+	private readonly queued = new Set<string>();
+	private readonly run: StreamingLookupRun;
+
+	constructor(
+		private readonly settings: LookupSettings,
+		transport: LookupTransport,
+	) {
+		this.run = startLookups({
+			transport,
+			numbersPerRequest: settings.numbersPerRequest,
+			maxConnections: settings.maxConnections,
+			costPerNumber: settings.includeMsc ? COST_PER_NUMBER_WITH_MSC : COST_PER_NUMBER,
+			maxCredits: settings.maxCredits,
+			retry: settings.retry,
+		});
+	}
+
+	add(input: InputNumber): void {
+		const index = this.inputs.length;
+		this.inputs.push(input);
+		const normalised = normaliseNumber(input.input, this.settings.defaultCountry);
+		if (!normalised.ok || (this.settings.skipInvalid && !normalised.valid)) {
+			this.digitsOf.push(normalised.ok ? normalised.digits : null);
+			this.jobKeys.push(null);
+			this.localOutcomes.set(index, {
 				lookedUp: false,
 				reason: 'invalid_number',
 				detail: normalised.ok ? `It reads as ${normalised.e164}.` : normalised.message,
 			});
-			continue;
+			return;
 		}
-		const key = settings.lookUpDuplicatesOnce ? normalised.digits : `${normalised.digits}#${index}`;
-		digitsOf[index] = normalised.digits;
-		jobKeys[index] = key;
-		if (!queued.has(key)) {
-			queued.add(key);
-			jobs.push({ key, digits: normalised.digits });
+		const key = this.settings.lookUpDuplicatesOnce ? normalised.digits : `${normalised.digits}#${index}`;
+		this.digitsOf.push(normalised.digits);
+		this.jobKeys.push(key);
+		if (!this.queued.has(key)) {
+			this.queued.add(key);
+			this.run.add({ key, digits: normalised.digits });
 		}
 	}
 
-	const { outcomes, ...run } = await runLookups(jobs, {
-		transport,
-		numbersPerRequest: settings.numbersPerRequest,
-		maxConnections: settings.maxConnections,
-		costPerNumber: settings.includeMsc ? COST_PER_NUMBER_WITH_MSC : COST_PER_NUMBER,
-		maxCredits: settings.maxCredits,
-		retry: settings.retry,
-	});
+	/** Sends nothing more; waits for the requests in flight. For a caller that gives up. */
+	async abandon(detail: string): Promise<void> {
+		this.run.abort('request_rejected', detail);
+		await this.run.report;
+	}
 
-	const results: RoutedResult[] = new Array<RoutedResult>(inputs.length);
-	for (let index = 0; index < inputs.length; index++) {
-		const key = jobKeys[index];
-		const outcome = (key === null ? localOutcomes.get(index) : outcomes.get(key)) ?? {
-			lookedUp: false as const,
-			reason: 'request_rejected' as const,
-			detail: 'The number was not sent.',
-		};
-		const route = routeFor(outcome, settings.routeBy);
-		results[index] = {
-			itemIndex: inputs[index].itemIndex,
-			route,
-			json: toItemJson(inputs[index].input, digitsOf[index], outcome, route),
+	/** No more inputs: waits for every outcome and routes the results, in input order. */
+	async finish(): Promise<{ results: RoutedResult[]; report: LookupInputsReport }> {
+		this.run.close();
+		const { outcomes, ...run } = await this.run.report;
+		const { inputs, jobKeys, digitsOf, localOutcomes, settings } = this;
+		const results: RoutedResult[] = new Array<RoutedResult>(inputs.length);
+		for (let index = 0; index < inputs.length; index++) {
+			const key = jobKeys[index];
+			const outcome = (key === null ? localOutcomes.get(index) : outcomes.get(key)) ?? {
+				lookedUp: false as const,
+				reason: 'request_rejected' as const,
+				detail: 'The number was not sent.',
+			};
+			const route = routeFor(outcome, settings.routeBy);
+			results[index] = {
+				itemIndex: inputs[index].itemIndex,
+				route,
+				json: toItemJson(inputs[index].input, digitsOf[index], outcome, route),
+			};
+		}
+		return {
+			results,
+			report: { ...run, numbersToLookUp: this.queued.size, answeredLocally: localOutcomes.size },
 		};
 	}
-	return {
-		results,
-		report: { ...run, numbersToLookUp: jobs.length, answeredLocally: localOutcomes.size },
-	};
 }
 
+/**
+ * One output item's json. Written out field by field: spreading the 30 lookup fields into a
+ * literal with six more made V8 build each item as a slow dictionary object (~17 µs an item,
+ * more than normalising the number); this literal has one fixed shape (~0.1 µs).
+ */
 function toItemJson(
 	input: unknown,
 	digits: string | null,
 	outcome: NumberOutcome,
 	route: RouteName,
 ): LookupItemJson {
-	if (outcome.lookedUp) {
-		return { ...outcome.fields, input: input ?? null, number: digits, lookedUp: true, reason: null, reasonText: null, route };
-	}
+	const f = outcome.lookedUp ? outcome.fields : EMPTY_FIELDS;
 	return {
-		...emptyLookupFields(),
+		msisdn: f.msisdn,
+		errorcode: f.errorcode,
+		errortext: f.errortext,
+		validnumber: f.validnumber,
+		reachable: f.reachable,
+		ported: f.ported,
+		mobile: f.mobile,
+		landline: f.landline,
+		numbertype: f.numbertype,
+		countrycode: f.countrycode,
+		countryiso: f.countryiso,
+		countryname: f.countryname,
+		localformat: f.localformat,
+		timezone: f.timezone,
+		operatorname: f.operatorname,
+		mcc: f.mcc,
+		mnc: f.mnc,
+		plmn: f.plmn,
+		imsi: f.imsi,
+		msc: f.msc,
+		originalmcc: f.originalmcc,
+		originalmnc: f.originalmnc,
+		originalcarrier: f.originalcarrier,
+		originaloperatorname: f.originaloperatorname,
+		ocn: f.ocn,
+		carrier: f.carrier,
+		lrn: f.lrn,
+		spid: f.spid,
+		transactioncost: f.transactioncost,
+		userbalance: f.userbalance,
 		input: input ?? null,
 		number: digits,
-		lookedUp: false,
-		reason: outcome.reason,
-		reasonText: `${reasonText(outcome.reason)} ${outcome.detail}`.trim(),
+		lookedUp: outcome.lookedUp,
+		reason: outcome.lookedUp ? null : outcome.reason,
+		reasonText: outcome.lookedUp ? null : `${reasonText(outcome.reason)} ${outcome.detail}`.trim(),
 		route,
 	};
 }

@@ -8,12 +8,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import {
-	lookUpInputs,
-	type InputNumber,
-	type LookupSettings,
-	type RoutedResult,
-} from '../engine/lookupInputs';
+import { LookupSession, type LookupSettings, type RoutedResult } from '../engine/lookupInputs';
 import { routeNamesFor } from '../engine/results/routes';
 import type { NotLookedUpReason, RouteBy } from '../engine/types';
 import { BaseUrlError } from '../transport/baseUrl';
@@ -31,9 +26,18 @@ const REQUEST_FAILURES = new Set<NotLookedUpReason>([
 ]);
 
 /**
+ * How long item parameters are read before the event loop gets a turn: n8n evaluates them
+ * synchronously (~0.1 ms an item), and answers waiting to be read would wait that long.
+ */
+const READ_SLICE_MS = 5;
+
+const nextTurn = async () => await new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Look Up Number and Look Up Numbers share everything but how an item yields its numbers:
  * all numbers of all items are pooled, looked up once, and fanned back out, one output item
- * per input number, each paired to its source item.
+ * per input number, each paired to its source item. The first requests go out while later
+ * items are still being read, so reading them costs no time on top of the lookups.
  */
 export async function executeLookups(
 	ctx: IExecuteFunctions,
@@ -44,26 +48,32 @@ export async function executeLookups(
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const settings = readSettings(routeBy, options);
 
-	const inputs: InputNumber[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		let numbers: unknown[];
-		try {
-			numbers = numbersOf(itemIndex);
-		} catch (error) {
-			if (!ctx.continueOnFail()) {
-				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-			}
-			// The item still yields one result: answered locally as "not a number".
-			numbers = [null];
-		}
-		for (const input of numbers) inputs.push({ itemIndex, input });
-	}
-
 	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
 	const leaveAccount = client.joinAccount(settings.maxConnections);
-	let outcome: Awaited<ReturnType<typeof lookUpInputs>>;
+	let outcome: Awaited<ReturnType<LookupSession['finish']>>;
 	try {
-		outcome = await lookUpInputs(inputs, settings, client);
+		const session = new LookupSession(settings, client);
+		let sliceStart = Date.now();
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			let numbers: unknown[];
+			try {
+				numbers = numbersOf(itemIndex);
+			} catch (error) {
+				if (!ctx.continueOnFail()) {
+					// Numbers of earlier items may be in flight: let them land, send no more.
+					await session.abandon('The execution stopped: an item could not be read.');
+					throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+				}
+				// The item still yields one result: answered locally as "not a number".
+				numbers = [null];
+			}
+			for (const input of numbers) session.add({ itemIndex, input });
+			if (Date.now() - sliceStart >= READ_SLICE_MS) {
+				await nextTurn();
+				sliceStart = Date.now();
+			}
+		}
+		outcome = await session.finish();
 	} finally {
 		leaveAccount();
 	}

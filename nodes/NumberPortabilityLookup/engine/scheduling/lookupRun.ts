@@ -59,7 +59,37 @@ export async function runLookups(
 	jobs: readonly LookupJob[],
 	options: LookupRunOptions,
 ): Promise<LookupRunReport> {
-	return await new LookupRun(jobs, options).run();
+	return await new LookupRun(jobs, options, false).run();
+}
+
+/** A run whose jobs arrive while it is already sending (see startLookups). */
+export interface StreamingLookupRun {
+	/** Queues one more job. */
+	add(job: LookupJob): void;
+	/** No more jobs will come: the last, partial batch may go. */
+	close(): void;
+	/** Sends nothing more (requests in flight finish); unsent jobs get `reason`. Closes. */
+	abort(reason: NotLookedUpReason, detail: string): void;
+	/** Settles once the input is closed and every job has its outcome. */
+	readonly report: Promise<LookupRunReport>;
+}
+
+/**
+ * runLookups for jobs that are still being produced (the node reads item parameters while the
+ * first requests are in flight). Until close(), only full batches are sent, so a slow producer
+ * does not turn into more, smaller requests.
+ */
+export function startLookups(options: LookupRunOptions): StreamingLookupRun {
+	const run = new LookupRun([], options, true);
+	const report = run.run();
+	// Awaited by whoever closes the input; a producer that fails first must not leave it unhandled.
+	report.catch(() => undefined);
+	return {
+		add: (job) => run.add(job),
+		close: () => run.closeInput(),
+		abort: (reason, detail) => run.abort({ reason, detail }),
+		report,
+	};
 }
 
 interface StopCause {
@@ -87,6 +117,10 @@ class LookupRun {
 	private concurrency: number;
 	private successStreak = 0;
 	private stop: StopCause | null = null;
+	/** Whether more jobs may still be added (startLookups). */
+	private inputOpen: boolean;
+	/** Wakes the run loop when jobs arrive or the input closes. */
+	private inputArrived: (() => void) | null = null;
 
 	private requests = 0;
 	private creditsSpent = 0;
@@ -100,7 +134,9 @@ class LookupRun {
 	constructor(
 		jobs: readonly LookupJob[],
 		private readonly options: LookupRunOptions,
+		inputOpen: boolean,
 	) {
+		this.inputOpen = inputOpen;
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 		this.random = options.random ?? Math.random;
 		this.sleep = options.sleep ?? defaultSleep;
@@ -120,8 +156,10 @@ class LookupRun {
 				const request: Promise<void> = this.send(batch).finally(() => inFlight.delete(request));
 				inFlight.add(request);
 			}
-			if (inFlight.size === 0) break;
-			await Promise.race(inFlight);
+			if (inFlight.size === 0 && !this.inputOpen) break;
+			const arrival = new Promise<void>((resolve) => (this.inputArrived = resolve));
+			await Promise.race([...inFlight, arrival]);
+			this.inputArrived = null;
 		}
 		this.settleUnanswered();
 		return {
@@ -132,6 +170,26 @@ class LookupRun {
 			invalidCredentials: this.invalidCredentials,
 			finalNumbersPerRequest: this.batchSize,
 		};
+	}
+
+	add(job: LookupJob): void {
+		this.queue.push(job);
+		// Wake the run loop when a full batch is ready; a stopped run waits only for close().
+		if (this.inputArrived && !this.stop && this.queuedCount() >= this.batchSize) this.inputArrived();
+	}
+
+	closeInput(): void {
+		this.inputOpen = false;
+		this.inputArrived?.();
+	}
+
+	abort(cause: StopCause): void {
+		this.stop ??= cause;
+		this.closeInput();
+	}
+
+	private queuedCount(): number {
+		return this.retryFront.length + this.queue.length - this.queueHead;
 	}
 
 	/** The next request's numbers, within the batch size and the credit cap; null when none. */
@@ -152,6 +210,8 @@ class LookupRun {
 				return null;
 			}
 		}
+		// While jobs are still arriving, only a full batch goes: the bound C·B/L needs full ones.
+		if (this.inputOpen && this.queuedCount() < size) return null;
 		const batch: LookupJob[] = [];
 		const inBatch = new Set<string>();
 		// Skipped jobs (a second copy of a number already in this batch) keep their place.
