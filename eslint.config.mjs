@@ -5,7 +5,7 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // which Cloud forbids (README "Compatibility").
 export default [
 	...configWithoutCloudSupport,
-	{ ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{ ignores: ['dist/**', 'node_modules/**', '.e2e/**', '.scratch/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
 		// Tools around the package (sandbox CLI, tests, benchmark, scripts), not the package.
 		files: ['sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'e2e/**/*.ts'],
