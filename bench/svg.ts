@@ -14,6 +14,13 @@ export interface PlotPoint {
 	ratio: number;
 }
 
+export interface PlotCeiling {
+	connections: number;
+	batch: number;
+	latencyMs: number;
+	throughput: number;
+}
+
 export interface PlotBaseline {
 	connections: number;
 	latencyMs: number;
@@ -21,9 +28,9 @@ export interface PlotBaseline {
 	throughput: number;
 }
 
-const WIDTH = 820;
+const WIDTH = 840;
 const HEIGHT = 520;
-const MARGIN = { left: 78, right: 210, top: 48, bottom: 62 };
+const MARGIN = { left: 78, right: 230, top: 48, bottom: 62 };
 const COLOURS: Record<number, string> = { 50: '#1f77b4', 500: '#d62728' };
 const FALLBACK_COLOUR = '#555555';
 
@@ -31,11 +38,21 @@ const escape = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const fmt = (value: number) =>
-	value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+	Number.isInteger(value) || value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+
+/** The 1-2-5 step at or below (down) or at or above (up) a positive value. */
+function niceStep(value: number, direction: 'down' | 'up'): number {
+	const decade = Math.pow(10, Math.floor(Math.log10(value)));
+	const steps = [1, 2, 5, 10].map((m) => m * decade);
+	return direction === 'down'
+		? [...steps].reverse().find((step) => step <= value) ?? decade
+		: steps.find((step) => step >= value) ?? 10 * decade;
+}
 
 export function throughputSvg(
 	points: readonly PlotPoint[],
 	baselines: readonly PlotBaseline[],
+	ceilings: readonly PlotCeiling[],
 	subtitle: string,
 ): string {
 	const latencies = [...new Set(points.map((p) => p.latencyMs))].sort((a, b) => a - b);
@@ -43,11 +60,12 @@ export function throughputSvg(
 	for (const b of baselines) inFlight.push(b.connections);
 	const values = points.flatMap((p) => [p.throughput, (p.connections * p.batch * 1000) / p.latencyMs]);
 	for (const b of baselines) values.push(b.throughput);
+	for (const c of ceilings) values.push(c.throughput);
 
 	const xMin = Math.pow(10, Math.floor(Math.log10(Math.min(...inFlight) * 0.8)));
 	const xMax = Math.pow(10, Math.ceil(Math.log10(Math.max(...inFlight) * 1.25)));
-	const yMin = Math.pow(10, Math.floor(Math.log10(Math.min(...values) * 0.8)));
-	const yMax = Math.pow(10, Math.ceil(Math.log10(Math.max(...values) * 1.25)));
+	const yMin = niceStep(Math.min(...values) * 0.8, 'down');
+	const yMax = niceStep(Math.max(...values) * 1.25, 'up');
 	const plotW = WIDTH - MARGIN.left - MARGIN.right;
 	const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
 	const x = (v: number) =>
@@ -67,10 +85,10 @@ export function throughputSvg(
 	// Decade grid and tick labels (1, 2, 5 within each decade on both axes).
 	const ticks = (lo: number, hi: number) => {
 		const result: Array<{ value: number; major: boolean }> = [];
-		for (let decade = lo; decade < hi * 1.0001; decade *= 10) {
+		for (let decade = Math.pow(10, Math.floor(Math.log10(lo))); decade < hi * 1.0001; decade *= 10) {
 			for (const m of [1, 2, 5]) {
 				const value = decade * m;
-				if (value >= lo && value <= hi * 1.0001) result.push({ value, major: m === 1 });
+				if (value >= lo * 0.9999 && value <= hi * 1.0001) result.push({ value, major: m === 1 });
 			}
 		}
 		return result;
@@ -120,6 +138,14 @@ export function throughputSvg(
 			: `<circle cx="${(px + offset).toFixed(1)}" cy="${py.toFixed(1)}" r="4.5" fill="${fill}" stroke="${colour}" stroke-width="1.5">`;
 		out.push(`${shape}<title>${escape(title)}</title>${big ? '</rect>' : '</circle>'}`);
 	}
+	// What a bare client gets from the sandbox: the test rig's own limit.
+	for (const c of ceilings) {
+		const px = x(c.connections * c.batch);
+		const py = y(c.throughput);
+		out.push(
+			`<path d="M ${(px - 5).toFixed(1)} ${(py - 5).toFixed(1)} L ${(px + 5).toFixed(1)} ${(py + 5).toFixed(1)} M ${(px - 5).toFixed(1)} ${(py + 5).toFixed(1)} L ${(px + 5).toFixed(1)} ${(py - 5).toFixed(1)}" stroke="#000" stroke-width="1.5"><title>${escape(`sandbox ceiling (bare client) C=${c.connections} B=${c.batch} L=${c.latencyMs} ms: ${fmt(c.throughput)}/s`)}</title></path>`,
+		);
+	}
 	// Labels once per (C, B, L), left of the points.
 	const labelled = new Set<string>();
 	for (const p of points) {
@@ -167,8 +193,14 @@ export function throughputSvg(
 	}
 	legend(
 		`<circle cx="${lx + 10}" cy="${ly}" r="4.5" fill="#fff" stroke="#888" stroke-width="1.5"/>`,
-		'hollow: capped N (see table)',
+		'hollow: N capped (table)',
 	);
+	if (ceilings.length > 0) {
+		legend(
+			`<path d="M ${lx + 5} ${ly - 5} L ${lx + 15} ${ly + 5} M ${lx + 5} ${ly + 5} L ${lx + 15} ${ly - 5}" stroke="#000" stroke-width="1.5"/>`,
+			'sandbox ceiling (bare client)',
+		);
+	}
 	if (baselines.length > 0) {
 		legend(
 			`<path d="M ${lx + 10} ${ly - 6} L ${lx + 16} ${ly + 5} L ${lx + 4} ${ly + 5} Z" fill="#fff" stroke="#888" stroke-width="1.5"/>`,
