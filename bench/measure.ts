@@ -30,6 +30,8 @@ export interface CellSpec {
 	connections: number;
 	batch: number;
 	latencyMs: number;
+	/** The sandbox writes each object as it is ready (its default), or the whole answer at once. */
+	streaming: boolean;
 }
 
 export interface CellResult extends CellSpec {
@@ -132,7 +134,7 @@ export async function throughputCell(
 	capSeconds: number,
 ): Promise<CellResult> {
 	const measuredN = measuredCount(cell, capSeconds);
-	const url = await startSandbox(sandbox, cell.latencyMs);
+	const url = await startSandbox(sandbox, cell.latencyMs, cell.streaming);
 	const items = uniqueNumbers(measuredN);
 	collectGarbage();
 	const timed = await timedRun(items, lookupParameters(cell.connections, cell.batch), url);
@@ -367,6 +369,7 @@ export interface CeilingResult {
 	connections: number;
 	batch: number;
 	latencyMs: number;
+	streaming: boolean;
 	seconds: number;
 	throughput: number;
 	bound: number;
@@ -379,7 +382,7 @@ export interface CeilingResult {
  * Where the node falls short of the bound, this says how much of that is the test rig's.
  */
 export async function sandboxCeiling(sandbox: SandboxProcess, cell: CellSpec): Promise<CeilingResult> {
-	const url = new URL(await startSandbox(sandbox, cell.latencyMs));
+	const url = new URL(await startSandbox(sandbox, cell.latencyMs, cell.streaming));
 	const bodies: string[] = [];
 	for (let start = 0; start < cell.n; start += cell.batch) {
 		const numbers: string[] = [];

@@ -63,6 +63,9 @@ async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> 
 	};
 }
 
+// The bench process is gone: nobody waits for the figure.
+process.on('disconnect', () => process.exit(0));
+
 process.once('message', (request: MemoryChildRequest) => {
 	measure(request)
 		.then((report) => process.send?.(report, () => process.exit(0)))

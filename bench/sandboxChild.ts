@@ -73,4 +73,6 @@ process.on('message', (message: ChildRequest) => {
 		reply({ type: 'error', message: error instanceof Error ? error.message : String(error) });
 	});
 });
+// The bench process is gone (finished, killed, or its output pipe closed): so is its sandbox.
+process.on('disconnect', () => process.exit(0));
 reply({ type: 'ready' });
