@@ -1,4 +1,8 @@
-import { runLookups, type LookupJob } from '../../nodes/NumberPortabilityLookup/engine/scheduling/lookupRun';
+import {
+	runLookups,
+	startLookups,
+	type LookupJob,
+} from '../../nodes/NumberPortabilityLookup/engine/scheduling/lookupRun';
 import type {
 	LookupTransport,
 	RequestFailure,
@@ -135,5 +139,33 @@ describe('runLookups', () => {
 		const report = await runLookups(jobs, { ...base, transport });
 		expect(transport.requests).toEqual([['447700000001'], ['447700000001'], ['447700000001']]);
 		expect(report.outcomes.size).toBe(3);
+	});
+});
+
+describe('startLookups (jobs arriving while requests are in flight)', () => {
+	const settle = async () => await new Promise((resolve) => setTimeout(resolve, 20));
+
+	it('sends only full batches until the input closes, then the rest', async () => {
+		const transport = new ScriptedTransport();
+		const run = startLookups({ ...base, numbersPerRequest: 10, transport });
+		for (const job of jobsFor(25)) run.add(job);
+		await settle();
+		expect(transport.requests.map((r) => r.length)).toEqual([10, 10]);
+		run.close();
+		const report = await run.report;
+		expect(transport.requests.map((r) => r.length)).toEqual([10, 10, 5]);
+		expect([...report.outcomes.values()].filter((o) => o.lookedUp)).toHaveLength(25);
+	});
+
+	it('on abort, lets requests in flight land and gives every unsent job the reason', async () => {
+		const transport = new ScriptedTransport();
+		const run = startLookups({ ...base, numbersPerRequest: 10, transport });
+		for (const job of jobsFor(15)) run.add(job);
+		run.abort('request_rejected', 'stopped');
+		const report = await run.report;
+		const outcomes = [...report.outcomes.values()];
+		expect(outcomes).toHaveLength(15);
+		expect(outcomes.filter((o) => o.lookedUp)).toHaveLength(transport.requests.flat().length);
+		expect(outcomes.filter((o) => !o.lookedUp && o.reason === 'request_rejected')).toHaveLength(15 - transport.requests.flat().length);
 	});
 });
