@@ -7,9 +7,9 @@ import { malformedBody } from './faults';
 import { sleep } from './latency';
 import type { Ledger, LedgerEntry } from './ledger';
 import type { SandboxOptions } from './options';
-import { answerObject, csvLine, type AnswerFormat } from './render';
+import { answerObject, csvLine, formatCredits, type AnswerFormat } from './render';
 import type { RequestRecord } from './requests';
-import { lookupSubscriber, normaliseEntry } from './subscribers';
+import { lookupSubscriber, normaliseEntry, type Subscriber } from './subscribers';
 
 /** Cost of one lookup in hundredths of a credit: 1.00, or 1.20 with msc=1. */
 export function lookupCost(msc: boolean): number {
@@ -61,6 +61,34 @@ function writeChunk(res: ServerResponse, data: string, signal: AbortSignal): Pro
 	});
 }
 
+/** One number's answer with the userbalance value left out (JSON), or all of it (CSV). */
+interface Template {
+	readonly before: string;
+	/** What follows the userbalance value; null when the answer has none (CSV). */
+	readonly after: string | null;
+}
+
+const BALANCE_KEY = '"userbalance":"';
+
+/**
+ * Renders an answer once, with a stand-in balance, and splits it around the userbalance value.
+ * Every value is a JSON string, so an unescaped `"userbalance":"` can only be that key, and the
+ * value (digits and a dot) runs to the next quote. Same bytes as rendering with the real balance.
+ */
+function renderTemplate(
+	subscriber: Subscriber,
+	isJson: boolean,
+	cost: number,
+	msc: boolean,
+): Template {
+	const charge = { cost, balanceAfter: 0, msc };
+	if (!isJson) return { before: csvLine(subscriber, charge), after: null };
+	const json = JSON.stringify(answerObject(subscriber, charge));
+	const start = json.indexOf(BALANCE_KEY) + BALANCE_KEY.length;
+	const end = json.indexOf('"', start);
+	return { before: json.slice(0, start), after: json.slice(end) };
+}
+
 function firstHalf(chunk: string): string {
 	return chunk.slice(0, Math.max(1, Math.floor(chunk.length / 2)));
 }
@@ -82,17 +110,33 @@ export async function answerLookup(job: LookupJob): Promise<void> {
 	};
 	const isJson = format === 'json';
 
+	// The part of each answer that does not depend on the balance (libphonenumber, the generator,
+	// the JSON rendering) is a pure function of the number: it is rendered once, while the request
+	// waits out its latency, so that when a number's wait ends only the charge and the userbalance
+	// value are left to do. Rendered lazily when there is no wait.
+	let templates: Array<Template | undefined> = [];
+	const templateOf = (index: number): Template => {
+		let template = templates[index];
+		if (template === undefined) {
+			template = renderTemplate(lookupSubscriber(entries[index], settings), isJson, cost, msc);
+			templates[index] = template;
+		}
+		return template;
+	};
+	const prerender = () => {
+		templates = entries.map((_, index) => templateOf(index));
+	};
 	const produce = (index: number): Produced => {
-		const subscriber = lookupSubscriber(entries[index], settings);
+		const template = templateOf(index);
 		const balanceAfter = accounts.charge(account, cost);
 		charged++;
 		record.charged++;
 		const entry = ledger.charge(account, normaliseEntry(entries[index]), cost, record.id);
-		const charge = { cost, balanceAfter, msc };
-		const chunk = isJson
-			? (index > 0 ? ',' : '') + JSON.stringify(answerObject(subscriber, charge))
-			: csvLine(subscriber, charge);
-		return { entry, chunk };
+		const body =
+			template.after === null
+				? template.before
+				: template.before + formatCredits(balanceAfter) + template.after;
+		return { entry, chunk: isJson && index > 0 ? ',' + body : body };
 	};
 	const deliver = (entry: LedgerEntry) => {
 		entry.delivered = true;
@@ -129,8 +173,23 @@ export async function answerLookup(job: LookupJob): Promise<void> {
 			res.writeHead(200, { ...job.headers, 'Content-Type': CONTENT_TYPE[format] });
 			if (open) res.write(open);
 			else res.flushHeaders();
-			if (!(await sleep(record.plannedDelayMs, signal))) return;
-			for (let index = 0; index < entries.length; index++) {
+			const waited = sleep(record.plannedDelayMs, signal);
+			if (record.plannedDelayMs > 0) prerender();
+			if (!(await waited)) return;
+			let index = 0;
+			if (options.latency.perNumberMs <= 0) {
+				// Every number's wait ends at the same moment: the objects before the drop point (all
+				// of them without a drop) are charged in order and go out in one write; its callback
+				// delivers them all. A drop then cuts inside the next object, as below.
+				const ready = dropAfter === null ? entries.length : Math.min(dropAfter, entries.length);
+				const batch: Produced[] = [];
+				for (; index < ready; index++) batch.push(produce(index));
+				if (batch.length > 0) {
+					if (!(await writeChunk(res, batch.map((p) => p.chunk).join(''), signal))) return;
+					batch.forEach((p) => deliver(p.entry));
+				}
+			}
+			for (; index < entries.length; index++) {
 				if (!(await sleep(options.latency.perNumberMs, signal))) return;
 				const { entry, chunk } = produce(index);
 				if (dropAfter !== null && index === dropAfter) {
@@ -151,7 +210,9 @@ export async function answerLookup(job: LookupJob): Promise<void> {
 
 		// Buffered: all the waiting first, then every number charged, then one write.
 		const wait = record.plannedDelayMs + entries.length * options.latency.perNumberMs;
-		if (!(await sleep(wait, signal))) return;
+		const waited = sleep(wait, signal);
+		if (wait > 0) prerender();
+		if (!(await waited)) return;
 		const produced = entries.map((_, index) => produce(index));
 		const body = open + produced.map((p) => p.chunk).join('') + close;
 		record.status = 200;
