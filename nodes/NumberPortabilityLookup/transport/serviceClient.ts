@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 
 import { parseBalance } from '../engine/protocol/balance';
-import { quoteBody } from '../engine/protocol/errors';
+import { quoteBody, redactSecrets } from '../engine/protocol/errors';
 import { JsonArrayStream } from '../engine/protocol/jsonArrayStream';
 import { parseLegacyCsv } from '../engine/protocol/legacyCsv';
 import { classifyTextAnswer } from '../engine/protocol/textAnswer';
@@ -53,7 +53,8 @@ export class ServiceClient implements LookupTransport {
 	) {
 		this.url = checkBaseUrl(account.baseUrl);
 		this.connections = accountConnections(this.url.href, account.user);
-		this.secrets = [account.password, encodeURIComponent(account.password)].filter((s) => s.length > 0);
+		// Its encoded forms are derived where text is redacted (engine/protocol/errors.ts).
+		this.secrets = [account.password];
 	}
 
 	/** Registers a run's Max Connections with the account budget; returns the leave function. */
@@ -218,7 +219,7 @@ export class ServiceClient implements LookupTransport {
 
 	private protocolFailure(what: string, body?: string): RequestFailure {
 		const quoted = body === undefined ? '' : `: ${quoteBody(body, this.secrets)}`;
-		return { kind: 'protocol', message: `${redact(what, this.secrets)}${quoted}` };
+		return { kind: 'protocol', message: `${redactSecrets(what, this.secrets)}${quoted}` };
 	}
 }
 
@@ -254,7 +255,7 @@ const NETWORK_CODES: Record<string, string> = {
 function networkFailure(error: unknown, secrets: string[]): RequestFailure {
 	const err = error as { code?: string; message?: string; cause?: { code?: string } };
 	const code = err?.code ?? err?.cause?.code ?? 'EUNKNOWN';
-	const message = redact(String(err?.message ?? error), secrets);
+	const message = redactSecrets(String(err?.message ?? error), secrets);
 	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
 		return { kind: 'timeout', message: `The service did not answer in time (${message}).` };
 	}
@@ -271,12 +272,6 @@ function firstNonSpaceByte(chunk: Buffer): number | undefined {
 
 function isProtocolError(error: unknown): error is Error {
 	return error instanceof Error && error.name === 'ProtocolError';
-}
-
-function redact(text: string, secrets: string[]): string {
-	let out = text;
-	for (const secret of secrets) out = out.split(secret).join('***');
-	return out;
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */

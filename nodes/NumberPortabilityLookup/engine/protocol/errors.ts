@@ -33,16 +33,22 @@ function secretForms(secrets: readonly string[]): string[] {
 	return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/** `text` with every form of every secret replaced by `***`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const form of secretForms(secrets)) {
+		if (out.includes(form)) out = out.split(form).join(REDACTED);
+	}
+	return out;
+}
+
 /**
  * The body as it may appear in a message: secrets replaced by `***` (before cutting, so a
  * secret on the cut is never half shown), at most 200 characters, JSON-quoted so control
  * characters and new lines stay visible and on one line.
  */
 export function quoteBody(body: string, secrets: readonly string[] = []): string {
-	let text = String(body);
-	for (const form of secretForms(secrets)) {
-		if (text.includes(form)) text = text.split(form).join(REDACTED);
-	}
+	const text = redactSecrets(String(body), secrets);
 	if (text.length <= MAX_QUOTED_CHARS) return JSON.stringify(text);
 	let cut = MAX_QUOTED_CHARS;
 	// Do not split a surrogate pair (an emoji) in half.
