@@ -1,10 +1,11 @@
 import { emptyLookupFields } from '../../nodes/NumberPortabilityLookup/engine/results/typedFields';
 import { routeFor, routeNamesFor } from '../../nodes/NumberPortabilityLookup/engine/results/routes';
-import type {
-	LookupFields,
-	NotLookedUpReason,
-	NumberOutcome,
-	TriState,
+import {
+	NOT_LOOKED_UP_REASONS,
+	type LookupFields,
+	type NotLookedUpReason,
+	type NumberOutcome,
+	type TriState,
 } from '../../nodes/NumberPortabilityLookup/engine/types';
 
 function lookedUp(fields: Partial<LookupFields>): NumberOutcome {
@@ -14,19 +15,6 @@ function lookedUp(fields: Partial<LookupFields>): NumberOutcome {
 function notLookedUp(reason: NotLookedUpReason): NumberOutcome {
 	return { lookedUp: false, reason, detail: 'test' };
 }
-
-const ALL_REASONS: NotLookedUpReason[] = [
-	'invalid_number',
-	'insufficient_credit',
-	'credit_cap',
-	'invalid_credentials',
-	'rate_limited',
-	'service_unavailable',
-	'network_error',
-	'timeout',
-	'protocol_error',
-	'request_rejected',
-];
 
 /** Every code in the reference's table (v3.31), with its group. */
 const CODE_GROUPS: Array<[number, string]> = [
@@ -103,7 +91,7 @@ describe('routeFor, by validity', () => {
 		).toBe('Undetermined');
 	});
 
-	it.each(ALL_REASONS)('not looked up because %s', (reason) => {
+	it.each(NOT_LOOKED_UP_REASONS)('not looked up because %s', (reason) => {
 		expect(routeFor(notLookedUp(reason), 'validity')).toBe(
 			reason === 'invalid_number' ? 'Invalid' : 'Not Looked Up',
 		);
@@ -137,7 +125,7 @@ describe('routeFor, by error code group', () => {
 		expect(routeFor(lookedUp({ validnumber: true }), 'errorGroup')).toBe('Failed');
 	});
 
-	it.each(ALL_REASONS)('not looked up because %s', (reason) => {
+	it.each(NOT_LOOKED_UP_REASONS)('not looked up because %s', (reason) => {
 		expect(routeFor(notLookedUp(reason), 'errorGroup')).toBe(
 			reason === 'invalid_number' ? 'Unknown' : 'Failed',
 		);
@@ -149,7 +137,7 @@ describe('routeFor, single output', () => {
 		for (const [errorcode] of CODE_GROUPS) {
 			expect(routeFor(lookedUp({ errorcode }), 'none')).toBe('Result');
 		}
-		for (const reason of ALL_REASONS) expect(routeFor(notLookedUp(reason), 'none')).toBe('Result');
+		for (const reason of NOT_LOOKED_UP_REASONS) expect(routeFor(notLookedUp(reason), 'none')).toBe('Result');
 	});
 });
 
@@ -157,7 +145,7 @@ describe("every route returned is one of the mode's outputs", () => {
 	it('holds for all outcomes', () => {
 		const outcomes: NumberOutcome[] = [
 			...CODE_GROUPS.map(([errorcode]) => lookedUp({ errorcode })),
-			...ALL_REASONS.map(notLookedUp),
+			...NOT_LOOKED_UP_REASONS.map(notLookedUp),
 			lookedUp({}),
 		];
 		for (const mode of ['validity', 'errorGroup', 'none'] as const) {

@@ -89,17 +89,20 @@ export const LOOKUP_FIELD_NAMES: ReadonlyArray<keyof LookupFields> = [
 export type RawLookupObject = Record<string, unknown>;
 
 /** Why a number produced no service answer. */
-export type NotLookedUpReason =
-	| 'invalid_number'
-	| 'insufficient_credit'
-	| 'credit_cap'
-	| 'invalid_credentials'
-	| 'rate_limited'
-	| 'service_unavailable'
-	| 'network_error'
-	| 'timeout'
-	| 'protocol_error'
-	| 'request_rejected';
+export const NOT_LOOKED_UP_REASONS = [
+	'invalid_number',
+	'insufficient_credit',
+	'credit_cap',
+	'invalid_credentials',
+	'rate_limited',
+	'service_unavailable',
+	'network_error',
+	'timeout',
+	'protocol_error',
+	'request_rejected',
+] as const;
+
+export type NotLookedUpReason = (typeof NOT_LOOKED_UP_REASONS)[number];
 
 /** Route names by routing mode; these are the output names a user sees. */
 export const VALIDITY_ROUTES = ['Valid', 'Invalid', 'Undetermined', 'Not Looked Up'] as const;
