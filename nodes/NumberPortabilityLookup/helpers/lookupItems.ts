@@ -27,9 +27,11 @@ const REQUEST_FAILURES = new Set<NotLookedUpReason>([
 
 /**
  * How long item parameters are read before the event loop gets a turn: n8n evaluates them
- * synchronously (~0.1 ms an item), and answers waiting to be read would wait that long.
+ * synchronously (~0.07 ms an item), and an answer that arrives meanwhile waits, and so does the
+ * next request on its connection. 1 ms rather than 5 took a 10,000-number run at C = 5,
+ * B = 100, L = 50 ms from about 1.33 to 1.2 s; a turn costs microseconds.
  */
-const READ_SLICE_MS = 5;
+const READ_SLICE_MS = 1;
 
 const nextTurn = async () => await new Promise<void>((resolve) => setImmediate(resolve));
 
