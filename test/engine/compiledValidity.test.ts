@@ -139,7 +139,7 @@ describe('CompiledValidity: the same answers as libphonenumber', () => {
 		// Today's metadata never has a type match that the number pattern or the type's lengths
 		// rule out, so these two checks of getNumberType are tried on metadata edited to have one.
 		const edited = JSON.parse(JSON.stringify(maxMetadata)) as MetadataJson & {
-			countries: Record<string, unknown[]>;
+			countries: { GB: unknown[] };
 		};
 		const gb = edited.countries.GB;
 		gb[2] = `(?!2079)(?:${String(gb[2])})`; // the number pattern: no 2079… numbers
