@@ -123,10 +123,6 @@ async function finish(sandbox: SandboxProcess): Promise<SandboxStats> {
 	return stats;
 }
 
-function collectGarbage(): void {
-	(globalThis as { gc?: () => void }).gc?.();
-}
-
 /** One throughput cell: the node at C connections, B numbers a request, latency L. */
 export async function throughputCell(
 	sandbox: SandboxProcess,
@@ -136,7 +132,6 @@ export async function throughputCell(
 	const measuredN = measuredCount(cell, capSeconds);
 	const url = await startSandbox(sandbox, cell.latencyMs, cell.streaming);
 	const items = uniqueNumbers(measuredN);
-	collectGarbage();
 	const timed = await timedRun(items, lookupParameters(cell.connections, cell.batch), url);
 	const stats = await finish(sandbox);
 	const bound = boundOf(cell);
@@ -190,7 +185,6 @@ export async function baseline(
 ): Promise<BaselineResult> {
 	const url = await startSandbox(sandbox, latencyMs);
 	const items = uniqueNumbers(n);
-	collectGarbage();
 	const timed = await timedRun(
 		items,
 		{ phoneNumber: '={{ $json.phone }}', batchSize: connections },
@@ -258,7 +252,6 @@ export async function cpuPerNumber(
 	for (let rep = 0; rep < repetitions; rep++) {
 		const url = await startSandbox(sandbox, 0, streaming);
 		const before = (await sandbox.stats()).cpuMicros;
-		collectGarbage();
 		const node = await timedRun(uniqueNumbers(n), lookupParameters(5, 100), url);
 		const after = await finish(sandbox);
 		if (node.run.error) throw new Error(`CPU run failed: ${errorOf(node.run)}`);
@@ -266,7 +259,6 @@ export async function cpuPerNumber(
 		sandboxRuns.push((after.cpuMicros.user + after.cpuMicros.system - before.user - before.system) / n);
 
 		const floorUrl = await startSandbox(sandbox, 0, streaming);
-		collectGarbage();
 		const floor = await timedRun(
 			uniqueNumbers(n),
 			{ phoneNumber: '={{ $json.phone }}' },
