@@ -427,7 +427,8 @@ class LookupRun {
 }
 
 function isLookupResult(fields: LookupFields): boolean {
-	for (const value of Object.values(fields)) if (value !== null) return true;
+	// for…in, not Object.values: no array of 30 values for each answer, and msisdn comes first.
+	for (const name in fields) if (fields[name as keyof LookupFields] !== null) return true;
 	return false;
 }
 
