@@ -11,8 +11,9 @@ import { ProtocolError } from './errors';
  *
  * Only the top level is tracked here (array, commas, object boundaries, strings and escapes so
  * braces inside text do not count); each object's own text is checked by JSON.parse. Every
- * character is looked at once and every object's text is joined once, so the work is O(n)
- * however the answer is chunked. A bare top-level object `{...}` is accepted as one result.
+ * character is looked at at most twice (strings are skipped with indexOf, then backslashes before
+ * a quote counted) and every object's text is joined once, so the work is O(n) however the
+ * answer is chunked. A bare top-level object `{...}` is accepted as one result.
  */
 
 const enum State {
@@ -39,6 +40,19 @@ const HEAD_CHARS = 200;
 export interface JsonArrayStreamOptions {
 	/** Values (the password) that must never appear in an error message. */
 	secrets?: readonly string[];
+}
+
+/** The index of the `"` that closes a string whose text starts at `from`; -1 if not in `text`. */
+function closingQuote(text: string, from: number): number {
+	for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+		// Escaped when an odd number of backslashes comes right before it.
+		let backslashes = 0;
+		while (quote - backslashes - 1 >= from && text.charCodeAt(quote - backslashes - 1) === 0x5c) {
+			backslashes++;
+		}
+		if (backslashes % 2 === 0) return quote;
+	}
+	return -1;
 }
 
 export class JsonArrayStream {
@@ -132,8 +146,13 @@ export class JsonArrayStream {
 						if (escaped) escaped = false;
 						else if (c === 0x5c /* \ */) escaped = true;
 						else if (c === 0x22 /* " */) inString = false;
-					} else if (c === 0x22) inString = true;
-					else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
+					} else if (c === 0x22) {
+						// Strings are most of an answer: jump to the closing quote when this chunk
+						// holds it; otherwise go on character by character into the next chunk.
+						const close = closingQuote(text, i + 1);
+						if (close === -1) inString = true;
+						else i = close;
+					} else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
 					else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
 						depth--;
 						if (depth === 0) break;
