@@ -105,7 +105,7 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		baselines: [
 			{ n: 500, connections: 5, latencyMs: 50, compareWith: grid([10_000], [5], [100], [50])[0] },
 		],
-		cpu: { n: 10_000, repetitions: 1 },
+		cpu: { n: 10_000, repetitions: 3 },
 		ceilingCells: grid([10_000], [5], [100], [50]),
 		credits: { inputs: 2_000 },
 		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
