@@ -169,8 +169,12 @@ function parseE164(digits: string): PhoneNumber | undefined {
 	return parsePhoneNumberFromString('+' + digits, { extract: false });
 }
 
-/** Valid E.164 digits without libphonenumber's reading; undefined when it must read them. */
-function compiledValidE164(digits: string): PhoneNumberReading | undefined {
+/**
+ * Valid E.164 digits told without libphonenumber's reading, for a caller that wants only the
+ * result; undefined when libphonenumber must read them (and always for a caller that formats).
+ */
+function compiledValidE164(digits: string, wanted: Wanted): PhoneNumberReading | undefined {
+	if (wanted === 'reading' || !E164_DIGITS.test(digits)) return undefined;
 	const plan = compiledValidity.readValid(digits);
 	if (plan === undefined) return undefined;
 	return {
@@ -196,10 +200,8 @@ function tooLong(count: number): PhoneNumberReading {
 
 /** '+' then digits: the country code is given, so no default country is needed. */
 function readInternational(digits: string, wanted: Wanted): PhoneNumberReading {
-	if (wanted === 'result' && E164_DIGITS.test(digits)) {
-		const compiled = compiledValidE164(digits);
-		if (compiled !== undefined) return compiled;
-	}
+	const compiled = compiledValidE164(digits, wanted);
+	if (compiled !== undefined) return compiled;
 	const phone = parseE164(digits);
 	if (fitsE164(phone)) return fromPhone(phone, phone.isValid());
 	if (E164_DIGITS.test(digits)) return keepDigits(digits);
@@ -227,12 +229,10 @@ function readDigits(
 		if (fitsE164(national) && national.isValid()) return fromPhone(national, true);
 	}
 	const international = digits.startsWith('00') ? digits.slice(2) : digits;
+	const compiled = compiledValidE164(international, wanted);
+	if (compiled !== undefined) return compiled;
 	let asE164: PhoneNumber | undefined;
 	if (E164_DIGITS.test(international)) {
-		if (wanted === 'result') {
-			const compiled = compiledValidE164(international);
-			if (compiled !== undefined) return compiled;
-		}
 		asE164 = parseE164(international);
 		if (fitsE164(asE164) && asE164.isValid()) return fromPhone(asE164, true);
 	}
