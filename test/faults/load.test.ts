@@ -23,6 +23,25 @@ import {
 
 const kit = useFaultKit('load');
 
+/**
+ * Each concurrent execution: no error, one item per input on its route, every number looked up.
+ * Returns the results of all of them, for the ledger.
+ */
+function expectEveryNumberLookedUp(
+	runs: Array<{ items: IDataObject[]; run: Awaited<ReturnType<typeof kit.run>> }>,
+) {
+	const all = [];
+	for (const { items, run } of runs) {
+		expect(run.error).toBeUndefined();
+		const results = resultsOf(run.outputs);
+		expectOnePerInput(results, items.length, (index) => [items[index].phone]);
+		expectRightRoutes(results, []);
+		expect(reasonCounts(results)).toEqual({ lookedUp: items.length });
+		all.push(...results);
+	}
+	return all;
+}
+
 describe('load', () => {
 	it('10 executions at once on one account, connection limit 5: never more than 5 sockets, every number looked up', async () => {
 		const sandbox = await kit.start({ maxConnections: 5, latency: { baseMs: 20, perNumberMs: 0.2, jitterMs: 20 } });
@@ -42,15 +61,8 @@ describe('load', () => {
 		);
 		const ms = Date.now() - startedAt;
 
-		const all = [];
-		for (const { items, run } of runs) {
-			expect(run.error).toBeUndefined();
-			const results = resultsOf(run.outputs);
-			expectOnePerInput(results, items.length, (index) => [items[index].phone]);
-			expectRightRoutes(results, []);
-			expect(reasonCounts(results)).toEqual({ lookedUp: perExecution });
-			all.push(...results);
-		}
+		const all = expectEveryNumberLookedUp(runs);
+		expect(all).toHaveLength(executions * perExecution);
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
 		// Every TCP socket the sandbox accepted, claimed by the account or not.
 		expect(sandbox.connections.peakOpenSockets()).toBeLessThanOrEqual(5);
@@ -80,15 +92,7 @@ describe('load', () => {
 			}),
 		);
 		const ms = Date.now() - startedAt;
-		const all = [];
-		for (const { items, run } of runs) {
-			expect(run.error).toBeUndefined();
-			const results = resultsOf(run.outputs);
-			expectOnePerInput(results, items.length, (index) => [items[index].phone]);
-			expectRightRoutes(results, []);
-			expect(reasonCounts(results)).toEqual({ lookedUp: items.length });
-			all.push(...results);
-		}
+		const all = expectEveryNumberLookedUp(runs);
 		expectLedgerBalanced(sandbox, all);
 		const refused = sandbox.requests.filter((r) => r.outcome === 'rate_limited').length;
 		expectWithin(
