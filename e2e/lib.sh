@@ -59,6 +59,39 @@ die() {
 err() { log "ERROR: $*"; }
 
 # ---------------------------------------------------------------------------------------------
+# Check results: one line "pass <what>" or "fail <what>" each, in the file $RESULTS.
+
+record() { # record pass|fail "what"
+	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
+	if [[ $1 == pass ]]; then log "  ok - $2"; else log "  not ok - $2"; fi
+}
+
+# finish_results <label> <work dir> <keep 0|1> <exit status> <detail> : lists the failures, keeps
+# the work folder on failure (or when asked), prints "<label>: N passed, M failed (<detail>)";
+# returns 1 when anything failed, the script itself included.
+finish_results() {
+	local label=$1 work=$2 keep=$3 status=$4 detail=$5 passed failed
+	passed=$(grep -c '^pass ' "$RESULTS" 2>/dev/null || true)
+	failed=$(grep -c '^fail ' "$RESULTS" 2>/dev/null || true)
+	if ((status != 0 && failed == 0)); then
+		failed=1
+		echo "fail the $label script itself (exit $status)" >>"$RESULTS"
+	fi
+	echo
+	if ((failed > 0)); then
+		echo "Failed checks:"
+		grep '^fail ' "$RESULTS" | sed 's/^fail /  - /'
+		echo "Work folder kept: $work"
+	elif [[ $keep == 1 ]]; then
+		echo "Work folder kept: $work"
+	else
+		rm -rf "$work"
+	fi
+	echo "$label: $passed passed, $failed failed ($detail)"
+	((failed == 0))
+}
+
+# ---------------------------------------------------------------------------------------------
 # Background processes: each started in its own process group, all ended on exit.
 
 E2E_PGIDS=()

@@ -41,11 +41,6 @@ CRED_NAME='Number Portability Lookup sandbox (e2e)'
 AI_CRED_ID=nplE2eOpenAi0001
 AI_CRED_NAME='Scripted chat model (e2e)'
 
-record() { # record pass|fail "what"
-	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
-	if [[ $1 == pass ]]; then log "  ok - $2"; else log "  not ok - $2"; fi
-}
-
 # check "what" command args... : one check, recorded.
 check() {
 	local what=$1
@@ -56,25 +51,7 @@ check() {
 on_exit() {
 	local status=$?
 	cleanup
-	local passed failed
-	passed=$(grep -c '^pass ' "$RESULTS" 2>/dev/null || true)
-	failed=$(grep -c '^fail ' "$RESULTS" 2>/dev/null || true)
-	if ((status != 0 && failed == 0)); then
-		failed=1
-		echo "fail the e2e script itself (exit $status)" >>"$RESULTS"
-	fi
-	echo
-	if ((failed > 0)); then
-		echo "Failed checks:"
-		grep '^fail ' "$RESULTS" | sed 's/^fail /  - /'
-		echo "Work folder kept: $E2E_WORK"
-	elif [[ ${E2E_KEEP:-0} == 1 ]]; then
-		echo "Work folder kept: $E2E_WORK"
-	else
-		rm -rf "$E2E_WORK"
-	fi
-	echo "e2e: $passed passed, $failed failed (flavours: $FLAVOURS; $(elapsed)s)"
-	if ((failed > 0)); then exit 1; fi
+	finish_results e2e "$E2E_WORK" "${E2E_KEEP:-0}" "$status" "flavours: $FLAVOURS; $(elapsed)s" || exit 1
 	exit 0
 }
 trap on_exit EXIT

@@ -6,7 +6,10 @@
  * SIGTERM / SIGINT.
  *
  *   node --import tsx e2e/sandbox.ts --info <file> [--port 0] [--user e2e] [--password …]
- *     [--credit 600] [--latency-ms 20]
+ *     [--credit 600] [--latency-ms 20] [--max-connections 5] [--account user:password:credit ...]
+ *
+ * --account adds accounts beside --user (the queue-mode cluster test gives each scenario its own,
+ * so the sandbox's per-account counts and the cross-process budget's keys stay apart).
  */
 import { writeFileSync, renameSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,18 +25,26 @@ async function main(): Promise<void> {
 			password: { type: 'string', default: 'e2e-sandbox-password' },
 			credit: { type: 'string', default: '600' },
 			'latency-ms': { type: 'string', default: '20' },
+			'max-connections': { type: 'string', default: '5' },
+			account: { type: 'string', multiple: true, default: [] },
 		},
 	});
 	if (!values.info) throw new Error('--info <file> is required');
 	const user = values.user ?? 'e2e';
 	const password = values.password ?? '';
 	const credit = Number(values.credit);
+	const extraAccounts = (values.account ?? []).map((spec) => {
+		const match = /^([^:]+):(.*):([^:]+)$/.exec(spec);
+		if (!match) throw new Error(`--account "${spec}" is not user:password:credit`);
+		return { user: match[1], pass: match[2], credit: Number(match[3]) };
+	});
 
 	const sandbox = await startSandbox({
 		port: Number(values.port),
 		host: '127.0.0.1',
 		admin: true,
-		accounts: [{ user, pass: password, credit }],
+		accounts: [{ user, pass: password, credit }, ...extraAccounts],
+		maxConnections: Number(values['max-connections']),
 		errorShare: 0,
 		latency: { baseMs: Number(values['latency-ms']), perNumberMs: 0, jitterMs: 0 },
 		log: (line) => console.log(line),

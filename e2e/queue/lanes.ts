@@ -1,0 +1,43 @@
+/**
+ * The queue-mode cluster test's lanes: one sandbox account, one credential and one published
+ * webhook workflow per scenario. Separate accounts keep the sandbox's per-account counts (peak
+ * sockets, refusals, the ledger) and the cross-process budget's Redis keys of one scenario apart
+ * from the others (a worker killed in one lane leaves its leases in that lane only).
+ */
+export interface Lane {
+	name: string;
+	/** The sandbox account (and the credential's user). */
+	user: string;
+	/** A test password, only ever sent in POST bodies to the loopback sandbox. */
+	password: string;
+	/** The webhook's path: POST <main>/webhook/<path>. */
+	path: string;
+	workflowId: string;
+	credentialId: string;
+}
+
+const lane = (name: string, index: number): Lane => ({
+	name,
+	user: `queue-${name}`,
+	password: `queue-${name}-Pa55word`,
+	path: `npl-queue-${name}`,
+	workflowId: `nplQueueLane${String(index).padStart(4, '0')}`,
+	credentialId: `nplQueueCred${String(index).padStart(4, '0')}`,
+});
+
+export const LANES: readonly Lane[] = ['batch', 'stop', 'kill', 'control', 'demo'].map(lane);
+
+export function laneNamed(name: string): Lane {
+	const found = LANES.find((l) => l.name === name);
+	if (!found) throw new Error(`no lane "${name}" (have: ${LANES.map((l) => l.name).join(', ')})`);
+	return found;
+}
+
+/** Credits per account: every lane's numbers with room to spare (a second charge would show). */
+export const LANE_CREDIT = 1_000_000;
+
+/** The package's node, as n8n names a community node: <package name>.<node name>. */
+export const NODE_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookup';
+
+/** Set by the Respond to Webhook node: which execution answered (the worker logs name it). */
+export const EXECUTION_ID_HEADER = 'x-npl-execution-id';

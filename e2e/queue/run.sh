@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# npm run test:queue — this package in a real n8n 2.41.1 queue-mode cluster on loopback:
+# PostgreSQL and Redis from Debian, one main and 3 workers (each with the packed package installed
+# in its own user folder), a sandbox with a limit of 5 connections per account and 200 ms a
+# request. Each scenario has its own account, credential and published webhook workflow
+# (e2e/queue/lanes.ts); e2e/queue/scenario.ts drives it and checks it.
+#
+#   batch    12 executions of 1,000 distinct numbers at once (issue 11 part 3, every check)
+#   stop     an execution stopped through n8n's REST API while a worker runs it: no request after
+#   kill     12 executions, a worker killed with SIGKILL mid-run
+#   control  the workers restarted with NPL_CONNECTION_BUDGET=process (coordination off): the
+#            socket check must fail there
+# Ends with "queue: N passed, M failed"; exits 1 on a failure and keeps the work folder.
+#
+# Environment:
+#   QUEUE_KEEP=1        keep the work folder ($TMPDIR/npl-queue.*) even when everything passed
+#   QUEUE_SCENARIOS     which scenarios (default "batch stop kill control")
+#   QUEUE_BREAK         break one thing on purpose, to see the checks fail:
+#                       one-worker   start a single worker (the "at least 2 workers" check)
+#                       no-budget    the main run with NPL_CONNECTION_BUDGET=process
+#                       slow         the sandbox answers in 400 ms, the bound stays at 200 ms
+#                       credit       the batch's account has 11,500 credits for 12,000 numbers
+#                       control-on   the control run keeps the coordination on (its check must fail)
+set -euo pipefail
+
+QUEUE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=e2e/lib.sh
+source "$QUEUE_DIR/../lib.sh"
+# shellcheck source=e2e/queue/cluster.sh
+source "$QUEUE_DIR/cluster.sh"
+cd "$REPO_DIR"
+
+SCENARIOS=${QUEUE_SCENARIOS:-batch stop kill control}
+QUEUE_BREAK=${QUEUE_BREAK:-}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-queue.XXXXXX")
+RESULTS="$WORK/results"
+TIMES="$WORK/times"
+: >"$RESULTS"
+: >"$TIMES"
+LATENCY_MS=200
+[[ $QUEUE_BREAK == slow ]] && LATENCY_MS=400
+WORKER_NAMES=(worker-1 worker-2 worker-3)
+[[ $QUEUE_BREAK == one-worker ]] && WORKER_NAMES=(worker-1)
+declare -A WORKER_PIDS=() WORKER_URLS=()
+MAIN_PID=
+
+timed() { # timed "what" command args... : step, and its duration kept for the summary
+	local what=$1 t0 status=0
+	shift
+	t0=$(date +%s%N)
+	step "$what" "$@" || status=$?
+	printf '%s\t%s\n' "$what" "$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" >>"$TIMES"
+	return "$status"
+}
+
+n8n_pids() { echo "${MAIN_PID:-}" "${WORKER_PIDS[@]}"; }
+
+on_exit() {
+	local status=$?
+	# n8n first: PostgreSQL waits for its clients on a smart shutdown.
+	# shellcheck disable=SC2046
+	stop_cluster_processes $(n8n_pids)
+	cleanup
+	echo
+	echo "Times:"
+	sed 's/^/  /; s/\t/: /; s/$/ s/' "$TIMES"
+	finish_results queue "$WORK" "${QUEUE_KEEP:-0}" "$status" "$(elapsed)s" || exit 1
+	exit 0
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# install_everywhere: the packed package into main's and each worker's user folder.
+install_everywhere() {
+	local name
+	for name in main "${WORKER_NAMES[@]}"; do
+		install_package "$WORK/$name" gui >"$WORK/install-$name.log" 2>&1 ||
+			{ tail -20 "$WORK/install-$name.log" >&2; return 1; }
+		check_package_resolves "$INSTALLED_PKG_DIR" 2>>"$WORK/install-$name.log" || return 1
+	done
+}
+
+LANES=batch,stop,kill,control
+
+# import_lanes: a credential and a webhook workflow per lane, each workflow published (n8n reads
+# what is published when it starts: this runs before main and the workers do).
+import_lanes() {
+	local sandbox_url lane
+	sandbox_url=$(json_get "$WORK/sandbox.json" 'j.url')
+	PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/prepare.ts" files --lanes "$LANES" \
+		--sandbox-url "$sandbox_url" --out "$WORK/import" || return 1
+	# shellcheck disable=SC2086
+	publish_lanes "$WORK/import" "$WORK/import.log" ${LANES//,/ }
+}
+
+# start_workers [VAR=value...] : every worker, started together, then waited on.
+start_workers() {
+	local name
+	for name in "${WORKER_NAMES[@]}"; do
+		start_worker "$WORK" "$name" "$WORK/$name" "$@"
+		WORKER_PIDS[$name]=$WORKER_PID
+		WORKER_URLS[$name]=$WORKER_URL
+	done
+	for name in "${WORKER_NAMES[@]}"; do
+		wait_ready "${WORKER_URLS[$name]}/healthz/readiness" "${WORKER_PIDS[$name]}" "$WORK/$name.log" "$name" || return 1
+	done
+}
+restart_workers() { # restart_workers [VAR=value...]
+	# shellcheck disable=SC2068
+	stop_cluster_processes ${WORKER_PIDS[@]}
+	WORKER_PIDS=()
+	start_workers "$@"
+}
+
+start_cluster() {
+	start_main "$WORK" "$WORK/main"
+	# The workers start while main does: on 2 cores each takes tens of seconds.
+	start_workers "$@" || return 1
+	wait_ready "$MAIN_URL/healthz/readiness" "$MAIN_PID" "$WORK/main.log" "main" || return 1
+}
+
+# scenario <name> [args...] : e2e/queue/scenario.ts, its ok/not ok lines recorded.
+scenario() {
+	local name=$1 out line
+	shift
+	out=$(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/scenario.ts" "$name" --work "$WORK" \
+		--main-url "$MAIN_URL" --sandbox "$WORK/sandbox.json" --latency-ms 200 \
+		--workers "$(worker_list)" "$@" 2>"$WORK/scenario-$name.stderr") || true
+	printf '%s\n' "$out" >"$WORK/scenario-$name.out"
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "$name: ${line#ok - }" ;;
+		'not ok - '*) record fail "$name: ${line#not ok - }" ;;
+		'# '*) log "  ${line#\# }" ;;
+		esac
+	done <<<"$out"
+	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
+		tail -20 "$WORK/scenario-$name.stderr" >&2
+		record fail "$name: the scenario ran"
+	fi
+}
+
+worker_list() { # name=pgid:log,... for the scenario driver
+	local name list=()
+	for name in "${!WORKER_PIDS[@]}"; do
+		list+=("$name=${WORKER_PIDS[$name]}:$WORK/$name.log")
+	done
+	(IFS=,; echo "${list[*]}")
+}
+
+log "queue: work folder $WORK, scenarios \"$SCENARIOS\"${QUEUE_BREAK:+, QUEUE_BREAK=$QUEUE_BREAK}"
+T0=$(date +%s%N)
+timed "install n8n 2.41.1 + Node 24 (cached)" ensure_n8n 2 || die "n8n install failed"
+timed "build and pack the package" pack_package "$WORK/pack" || die "the package did not build or pack"
+timed "install it into main's and each worker's user folder" install_everywhere || die "the package did not install"
+start_stores() { start_postgres "$WORK" && start_redis "$WORK"; }
+timed "start PostgreSQL and Redis" start_stores || die "PostgreSQL or Redis did not start"
+CREDIT_ARGS=()
+[[ $QUEUE_BREAK == credit ]] && CREDIT_ARGS=(--credit batch=11500)
+mapfile -t SANDBOX_ARGS < <(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/prepare.ts" sandbox-args --lanes "$LANES" "${CREDIT_ARGS[@]}")
+timed "start the sandbox (5 connections an account, ${LATENCY_MS} ms a request)" \
+	start_sandbox "$WORK/sandbox.json" "$WORK/sandbox.log" --max-connections 5 --latency-ms "$LATENCY_MS" "${SANDBOX_ARGS[@]}" ||
+	die "the sandbox did not start"
+queue_env "$WORK/main"
+timed "import the credentials and publish the webhook workflows (PostgreSQL migrations)" import_lanes || die "import failed"
+WORKER_ENV=()
+[[ $QUEUE_BREAK == no-budget ]] && WORKER_ENV=(NPL_CONNECTION_BUDGET=process)
+timed "start main + ${#WORKER_NAMES[@]} workers" start_cluster "${WORKER_ENV[@]}" || die "the cluster did not start"
+log "main $MAIN_URL; workers: $(worker_list)"
+
+for name in $SCENARIOS; do
+	case $name in
+	control)
+		CONTROL_ENV=(NPL_CONNECTION_BUDGET=process)
+		[[ $QUEUE_BREAK == control-on ]] && CONTROL_ENV=(NPL_CONNECTION_BUDGET=auto)
+		timed "restart the workers with ${CONTROL_ENV[*]}" restart_workers "${CONTROL_ENV[@]}" ||
+			die "the workers did not restart"
+		timed "scenario control" scenario control
+		;;
+	*) timed "scenario $name" scenario "$name" ;;
+	esac
+done
