@@ -3,9 +3,14 @@ import { emptyLookupFields } from './results/typedFields';
 import { reasonText } from './results/reasons';
 import { routeFor } from './results/routes';
 import type { RetryPolicy } from './scheduling/backoff';
-import { startLookups, type LookupRunReport, type StreamingLookupRun } from './scheduling/lookupRun';
+import {
+	startLookups,
+	type LookupRunProgress,
+	type LookupRunReport,
+	type StreamingLookupRun,
+} from './scheduling/lookupRun';
 import type { LookupTransport } from './scheduling/transportContract';
-import type { LookupItemJson, NumberOutcome, RouteBy, RouteName } from './types';
+import type { LookupItemJson, NotLookedUpReason, NumberOutcome, RouteBy, RouteName } from './types';
 
 /** One number as an input item held it. Look Up Numbers gives several per item. */
 export interface InputNumber {
@@ -25,6 +30,8 @@ export interface LookupSettings {
 	includeMsc: boolean;
 	maxCredits?: number;
 	retry?: Partial<RetryPolicy>;
+	/** The execution's stop: see LookupRunOptions.signal. */
+	signal?: AbortSignal;
 }
 
 export interface RoutedResult {
@@ -34,10 +41,18 @@ export interface RoutedResult {
 }
 
 export interface LookupInputsReport extends Omit<LookupRunReport, 'outcomes'> {
+	/** Input numbers (one per item for Look Up Number), answered or not. */
+	inputs: number;
 	/** Distinct numbers sent (or to be sent) to the service. */
 	numbersToLookUp: number;
+	/** Distinct numbers the service answered for. */
+	numbersLookedUp: number;
 	/** Inputs answered locally because they cannot be valid numbers. */
 	answeredLocally: number;
+	/** Results per output, by route name. */
+	routes: Partial<Record<RouteName, number>>;
+	/** Distinct numbers not looked up, by reason (locally invalid ones not counted). */
+	notLookedUp: Partial<Record<NotLookedUpReason, number>>;
 }
 
 const EMPTY_FIELDS = Object.freeze(emptyLookupFields());
@@ -70,6 +85,7 @@ export class LookupSession {
 	private readonly digitsOf: Array<string | null> = [];
 	private readonly localOutcomes = new Map<number, NumberOutcome>();
 	private readonly queued = new Set<string>();
+	private unread = 0;
 	private readonly run: StreamingLookupRun;
 
 	constructor(
@@ -83,6 +99,7 @@ export class LookupSession {
 			costPerNumber: settings.includeMsc ? COST_PER_NUMBER_WITH_MSC : COST_PER_NUMBER,
 			maxCredits: settings.maxCredits,
 			retry: settings.retry,
+			signal: settings.signal,
 		});
 	}
 
@@ -109,6 +126,19 @@ export class LookupSession {
 		}
 	}
 
+	/** An item the run was stopped before reading: it still yields one result, `stopped`. */
+	addUnread(itemIndex: number): void {
+		this.unread++;
+		this.localOutcomes.set(this.inputs.length, { lookedUp: false, reason: 'stopped', detail: '' });
+		this.inputs.push({ itemIndex, input: null });
+		this.digitsOf.push(null);
+		this.jobKeys.push(null);
+	}
+
+	progress(): LookupRunProgress {
+		return this.run.progress();
+	}
+
 	/** Sends nothing more; waits for the requests in flight. For a caller that gives up. */
 	async abandon(detail: string): Promise<void> {
 		this.run.abort('request_rejected', detail);
@@ -121,6 +151,7 @@ export class LookupSession {
 		const { outcomes, ...run } = await this.run.report;
 		const { inputs, jobKeys, digitsOf, localOutcomes, settings } = this;
 		const results: RoutedResult[] = new Array<RoutedResult>(inputs.length);
+		const routes: Partial<Record<RouteName, number>> = {};
 		for (let index = 0; index < inputs.length; index++) {
 			const key = jobKeys[index];
 			const outcome = (key === null ? localOutcomes.get(index) : outcomes.get(key)) ?? {
@@ -129,15 +160,30 @@ export class LookupSession {
 				detail: 'The number was not sent.',
 			};
 			const route = routeFor(outcome, settings.routeBy);
+			routes[route] = (routes[route] ?? 0) + 1;
 			results[index] = {
 				itemIndex: inputs[index].itemIndex,
 				route,
 				json: toItemJson(inputs[index].input, digitsOf[index], outcome, route),
 			};
 		}
+		const notLookedUp: Partial<Record<NotLookedUpReason, number>> = {};
+		let numbersLookedUp = 0;
+		for (const outcome of outcomes.values()) {
+			if (outcome.lookedUp) numbersLookedUp++;
+			else notLookedUp[outcome.reason] = (notLookedUp[outcome.reason] ?? 0) + 1;
+		}
 		return {
 			results,
-			report: { ...run, numbersToLookUp: this.queued.size, answeredLocally: localOutcomes.size },
+			report: {
+				...run,
+				inputs: inputs.length,
+				numbersToLookUp: this.queued.size,
+				numbersLookedUp,
+				answeredLocally: localOutcomes.size - this.unread,
+				routes,
+				notLookedUp,
+			},
 		};
 	}
 }

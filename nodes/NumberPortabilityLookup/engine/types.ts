@@ -100,6 +100,7 @@ export const NOT_LOOKED_UP_REASONS = [
 	'timeout',
 	'protocol_error',
 	'request_rejected',
+	'stopped',
 ] as const;
 
 export type NotLookedUpReason = (typeof NOT_LOOKED_UP_REASONS)[number];

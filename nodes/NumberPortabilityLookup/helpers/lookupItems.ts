@@ -10,10 +10,13 @@ import {
 
 import { LookupSession, type LookupSettings, type RoutedResult } from '../engine/lookupInputs';
 import { routeNamesFor } from '../engine/results/routes';
+import { summariseRun } from '../engine/results/runSummary';
 import type { NotLookedUpReason, RouteBy } from '../engine/types';
 import { BaseUrlError } from '../transport/baseUrl';
 import { describeFailure, ServiceClient } from '../transport/serviceClient';
 import { CREDENTIAL_NAME, toAccount } from './account';
+import { addSummaryHints } from './executionHints';
+import { startProgressLog } from './progressLog';
 
 /** Reasons that mean the service could not be used at all (as opposed to credit running out). */
 const REQUEST_FAILURES = new Set<NotLookedUpReason>([
@@ -40,23 +43,34 @@ const nextTurn = async () => await new Promise<void>((resolve) => setImmediate(r
  * all numbers of all items are pooled, looked up once, and fanned back out, one output item
  * per input number, each paired to its source item. The first requests go out while later
  * items are still being read, so reading them costs no time on top of the lookups.
+ *
+ * When n8n stops the execution (its cancel signal), the run stops at once and the node returns
+ * (never throws: n8n's Retry On Fail would run it again); items not read yet come out `stopped`.
  */
 export async function executeLookups(
 	ctx: IExecuteFunctions,
 	numbersOf: (itemIndex: number) => unknown[],
 ): Promise<INodeExecutionData[][]> {
+	const startedAt = Date.now();
 	const items = ctx.getInputData();
 	const routeBy = ctx.getNodeParameter('routeBy', 0, 'validity') as RouteBy;
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const settings = readSettings(routeBy, options);
+	// n8n ≥ 1.19; older ones cannot stop a node, and the run behaves as it always did.
+	const signal = ctx.getExecutionCancelSignal?.();
+	const settings = { ...readSettings(routeBy, options), signal };
 
 	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
+	const session = new LookupSession(settings, client);
 	const leaveAccount = client.joinAccount(settings.maxConnections);
+	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => session.progress());
 	let outcome: Awaited<ReturnType<LookupSession['finish']>>;
 	try {
-		const session = new LookupSession(settings, client);
 		let sliceStart = Date.now();
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			if (signal?.aborted) {
+				session.addUnread(itemIndex);
+				continue;
+			}
 			let numbers: unknown[];
 			try {
 				numbers = numbersOf(itemIndex);
@@ -77,11 +91,13 @@ export async function executeLookups(
 		}
 		outcome = await session.finish();
 	} finally {
+		stopProgressLog();
 		leaveAccount();
 	}
 	const { results, report } = outcome;
 
-	if (!ctx.continueOnFail()) {
+	// A stopped run returns what it has (n8n discards it); an error now would only be retried.
+	if (!report.stopped && !ctx.continueOnFail()) {
 		if (report.invalidCredentials) {
 			throw new NodeApiError(ctx.getNode(), { message: 'FAIL Invalid password' } as JsonObject, {
 				message: 'The Number Portability Lookup service refused the credential',
@@ -106,6 +122,7 @@ export async function executeLookups(
 			pairedItem: { item: result.itemIndex },
 		});
 	}
+	addSummaryHints(ctx, summariseRun(report, settings, Date.now() - startedAt));
 	return outputs;
 }
 

@@ -65,6 +65,7 @@ export class ServiceClient implements LookupTransport {
 	async lookup(
 		numbers: readonly string[],
 		onResult: (raw: RawLookupObject) => void,
+		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
 		const form = new URLSearchParams({
 			user: this.account.user,
@@ -73,7 +74,11 @@ export class ServiceClient implements LookupTransport {
 			format: 'json',
 		});
 		if (this.settings.includeMsc) form.set('msc', '1');
-		const failure = await this.post(form, async (response) => await this.readLookupAnswer(response, onResult));
+		const failure = await this.post(
+			form,
+			async (response) => await this.readLookupAnswer(response, onResult),
+			signal,
+		);
 		if (failure?.kind === 'rate_limited') this.connections.reportRateLimited();
 		else if (!failure) this.connections.reportCleanAnswer();
 		return failure;
@@ -103,12 +108,22 @@ export class ServiceClient implements LookupTransport {
 		return balance;
 	}
 
-	/** Sends one form POST under a connection permit; network errors become failures. */
+	/**
+	 * Sends one form POST under a connection permit; network errors become failures. When
+	 * `signal` aborts, the wait for a permit or the request in flight ends at once: `stopped`.
+	 */
 	private async post(
 		form: URLSearchParams,
 		read: (response: Dispatcher.ResponseData) => Promise<RequestFailure | null>,
+		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
-		const { dispatcher, release } = await this.connections.acquire();
+		const permit = await untilAborted(this.connections.acquire(), signal);
+		if (!permit) return { kind: 'stopped', sent: false };
+		const { dispatcher, release } = permit;
+		if (signal?.aborted) {
+			release();
+			return { kind: 'stopped', sent: false };
+		}
 		try {
 			const response = await dispatcher.request({
 				origin: this.url.origin,
@@ -121,14 +136,18 @@ export class ServiceClient implements LookupTransport {
 				body: form.toString(),
 				headersTimeout: this.settings.timeoutMs,
 				bodyTimeout: this.settings.timeoutMs,
+				signal,
 			});
 			try {
-				return await read(response);
+				const failure = await read(response);
+				// An abort mid-answer surfaces as a broken stream: it is the stop, not the network.
+				return failure && signal?.aborted ? { kind: 'stopped', sent: true } : failure;
 			} finally {
 				// A failure path may leave the body unread; free the socket either way.
 				if (!response.body.readableEnded) response.body.destroy();
 			}
 		} catch (error) {
+			if (signal?.aborted) return { kind: 'stopped', sent: true };
 			return networkFailure(error, this.secrets);
 		} finally {
 			release();
@@ -223,6 +242,33 @@ export class ServiceClient implements LookupTransport {
 	}
 }
 
+/**
+ * The permit, or null when the signal aborts first; a permit granted after that is handed back.
+ * (The budget's own wait is not abortable, so the race is run here.)
+ */
+async function untilAborted<T extends { release: () => void }>(
+	acquiring: Promise<T>,
+	signal?: AbortSignal,
+): Promise<T | null> {
+	if (!signal) return await acquiring;
+	if (signal.aborted) {
+		void acquiring.then((permit) => permit.release());
+		return null;
+	}
+	let onAbort!: () => void;
+	const aborted = new Promise<null>((resolve) => {
+		onAbort = () => resolve(null);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		const winner = await Promise.race([acquiring, aborted]);
+		if (winner === null) void acquiring.then((permit) => permit.release());
+		return winner;
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
 function textFailure(
 	kind: ReturnType<typeof classifyTextAnswer> & string,
 	response: Dispatcher.ResponseData,
@@ -297,6 +343,8 @@ export function describeFailure(failure: RequestFailure): string {
 			return 'The service answered "Request too long".';
 		case 'rate_limited':
 			return 'The service refused the connection (ERR RATE_LIMIT_EXCEEDED): too many connections for this account. Lower Max Connections, or wait for other workflows using the account.';
+		case 'stopped':
+			return 'The execution was stopped.';
 		default:
 			return failure.message;
 	}

@@ -25,6 +25,8 @@ const REASON_TEXT: Readonly<Record<NotLookedUpReason, string>> = {
 		'The service sent an answer the node could not read for this number; run again, and report it if it persists.',
 	request_rejected:
 		'The service rejected the request that held this number; check the node settings and run again.',
+	stopped:
+		'The execution was stopped (the Stop button, the workflow timeout or a queue-mode stop) before this number was looked up.',
 };
 
 export function reasonText(reason: NotLookedUpReason): string {

@@ -20,8 +20,14 @@ export interface LookupRunOptions {
 	/** Stop before spending more than this; undefined for no cap. */
 	maxCredits?: number;
 	retry?: Partial<RetryPolicy>;
+	/**
+	 * The execution's stop (n8n's cancel signal). Once it aborts: no request starts, requests in
+	 * flight are aborted, back-off waits end, and every number not yet answered gets `stopped`.
+	 */
+	signal?: AbortSignal;
 	random?: () => number;
-	sleep?: (ms: number) => Promise<void>;
+	/** Waits `ms`; ends early when `signal` aborts. */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 	now?: () => number;
 }
 
@@ -40,6 +46,24 @@ export interface LookupRunReport {
 	invalidCredentials: boolean;
 	/** Numbers per request the run ended with (below the setting after "Request too long"). */
 	finalNumbersPerRequest: number;
+	/** Requests the service refused with ERR RATE_LIMIT_EXCEEDED. */
+	rateLimitedRequests: number;
+	/** The fewest requests in flight the run allowed itself (below the setting after rate limits). */
+	lowestConnections: number;
+	/** The account's balance as the latest answer gave it (`userbalance`); null when none did. */
+	lastBalance: number | null;
+	/** Whether the run was stopped through its signal. */
+	stopped: boolean;
+}
+
+/** How far a run has got, for progress lines. */
+export interface LookupRunProgress {
+	/** Jobs with an outcome. */
+	done: number;
+	/** Jobs added so far. */
+	total: number;
+	requests: number;
+	creditsSpent: number;
 }
 
 /** Consecutive clean answers after which a concurrency lowered by a rate limit rises by one. */
@@ -47,7 +71,21 @@ const RECOVERY_STREAK = 10;
 /** The older service rule ("more than ten") the first "Request too long" drops to. */
 const LEGACY_MAX_PER_REQUEST = 10;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that ends early (and is cleared) when the signal aborts. */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise<void>((resolve) => {
+		if (signal?.aborted) return resolve();
+		const done = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, { once: true });
+	});
+}
+
+const STOPPED: StopCause = { reason: 'stopped', detail: '' };
 
 /**
  * Looks up every job once, over bounded concurrency, surviving what the service does:
@@ -72,6 +110,7 @@ export interface StreamingLookupRun {
 	abort(reason: NotLookedUpReason, detail: string): void;
 	/** Settles once the input is closed and every job has its outcome. */
 	readonly report: Promise<LookupRunReport>;
+	progress(): LookupRunProgress;
 }
 
 /**
@@ -89,6 +128,7 @@ export function startLookups(options: LookupRunOptions): StreamingLookupRun {
 		close: () => run.closeInput(),
 		abort: (reason, detail) => run.abort({ reason, detail }),
 		report,
+		progress: () => run.progress(),
 	};
 }
 
@@ -100,7 +140,7 @@ interface StopCause {
 class LookupRun {
 	private readonly policy: RetryPolicy;
 	private readonly random: () => number;
-	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	private readonly now: () => number;
 	private readonly startedAt: number;
 
@@ -130,6 +170,12 @@ class LookupRun {
 	/** What the lost answers may have cost: spent, as far as Max Credits is concerned. */
 	private creditsUnconfirmed = 0;
 	private invalidCredentials = false;
+	private rateLimitedRequests = 0;
+	private lowestConnections: number;
+	private lastBalance: number | null = null;
+	private jobsAdded: number;
+	private stopped = false;
+	private readonly onStopSignal = () => this.stopNow();
 
 	constructor(
 		jobs: readonly LookupJob[],
@@ -145,6 +191,10 @@ class LookupRun {
 		this.queue = jobs.slice();
 		this.batchSize = clampInt(options.numbersPerRequest, 1, 100);
 		this.concurrency = clampInt(options.maxConnections, 1, Number.MAX_SAFE_INTEGER);
+		this.lowestConnections = this.concurrency;
+		this.jobsAdded = jobs.length;
+		if (options.signal?.aborted) this.stopNow();
+		else options.signal?.addEventListener('abort', this.onStopSignal, { once: true });
 	}
 
 	async run(): Promise<LookupRunReport> {
@@ -161,6 +211,7 @@ class LookupRun {
 			await Promise.race([...inFlight, arrival]);
 			this.inputArrived = null;
 		}
+		this.options.signal?.removeEventListener('abort', this.onStopSignal);
 		this.settleUnanswered();
 		return {
 			outcomes: this.outcomes,
@@ -169,10 +220,24 @@ class LookupRun {
 			unconfirmedCharges: this.unconfirmedCharges,
 			invalidCredentials: this.invalidCredentials,
 			finalNumbersPerRequest: this.batchSize,
+			rateLimitedRequests: this.rateLimitedRequests,
+			lowestConnections: this.lowestConnections,
+			lastBalance: this.lastBalance,
+			stopped: this.stopped,
+		};
+	}
+
+	progress(): LookupRunProgress {
+		return {
+			done: this.outcomes.size,
+			total: this.jobsAdded,
+			requests: this.requests,
+			creditsSpent: roundCredits(this.creditsSpent),
 		};
 	}
 
 	add(job: LookupJob): void {
+		this.jobsAdded++;
 		this.queue.push(job);
 		// Wake the run loop when a full batch is ready; a stopped run waits only for close().
 		if (this.inputArrived && !this.stop && this.queuedCount() >= this.batchSize) this.inputArrived();
@@ -186,6 +251,12 @@ class LookupRun {
 	abort(cause: StopCause): void {
 		this.stop ??= cause;
 		this.closeInput();
+	}
+
+	/** The execution was stopped: whatever else stopped the run, numbers left are `stopped`. */
+	private stopNow(): void {
+		this.stopped = true;
+		this.abort(STOPPED);
 	}
 
 	private queuedCount(): number {
@@ -258,6 +329,7 @@ class LookupRun {
 			failure = await this.options.transport.lookup(
 				batch.map((job) => job.digits),
 				(raw) => this.accept(raw, awaiting),
+				this.options.signal,
 			);
 		} finally {
 			this.creditsReserved -= cost;
@@ -298,6 +370,7 @@ class LookupRun {
 		}
 		awaiting.delete(job.digits);
 		this.creditsSpent += fields.transactioncost ?? this.options.costPerNumber;
+		if (fields.userbalance !== null) this.lastBalance = fields.userbalance;
 		this.outcomes.set(job.key, { lookedUp: true, fields });
 	}
 
@@ -353,6 +426,11 @@ class LookupRun {
 			case 'protocol':
 				this.answersLost(missing);
 				return await this.retry(missing, 'protocol_error', failure.message);
+			case 'stopped':
+				// An aborted request that had left may have been charged; its numbers are not retried.
+				if (failure.sent) this.answersLost(missing);
+				this.requeue(missing);
+				return;
 		}
 	}
 
@@ -377,13 +455,15 @@ class LookupRun {
 	}
 
 	private async retryAfterRateLimit(missing: LookupJob[], retryAfterMs?: number): Promise<void> {
+		this.rateLimitedRequests++;
 		this.concurrency = Math.max(1, this.concurrency - 1);
+		this.lowestConnections = Math.min(this.lowestConnections, this.concurrency);
 		const attempt = bump(this.rateLimitAttempts, missing);
 		if (attempt >= this.policy.maxRateLimitAttempts || this.retryTimeIsUp()) {
 			this.fail(missing, 'rate_limited', 'The service kept answering ERR RATE_LIMIT_EXCEEDED.');
 			return;
 		}
-		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs));
+		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
 		this.requeue(missing);
 	}
 
@@ -403,7 +483,7 @@ class LookupRun {
 		}
 		this.fail(givingUp, reason, detail);
 		if (retrying.length === 0) return;
-		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs));
+		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
 		this.requeue(retrying);
 	}
 
@@ -419,7 +499,9 @@ class LookupRun {
 
 	/** Whatever a stop left unsent gets the stop's reason. */
 	private settleUnanswered(): void {
-		const cause = this.stop ?? { reason: 'request_rejected' as const, detail: 'The number was not sent.' };
+		const cause = this.stopped
+			? STOPPED
+			: (this.stop ?? { reason: 'request_rejected' as const, detail: 'The number was not sent.' });
 		const left: LookupJob[] = [];
 		for (let job = this.dequeue(); job; job = this.dequeue()) left.push(job);
 		this.fail(left, cause.reason, cause.detail);

@@ -9,8 +9,14 @@ export interface LookupTransport {
 	 * Sends one request for `numbers` (E.164 digits) and calls `onResult` for every complete
 	 * answer object the moment it is read, so a connection that breaks later keeps them.
 	 * Resolves with null when the answer ended cleanly, or with why it did not. Never rejects.
+	 * When `signal` aborts, the request is given up at once (waiting for a connection, or in
+	 * flight) and resolves with a `stopped` failure.
 	 */
-	lookup(numbers: readonly string[], onResult: (raw: RawLookupObject) => void): Promise<RequestFailure | null>;
+	lookup(
+		numbers: readonly string[],
+		onResult: (raw: RawLookupObject) => void,
+		signal?: AbortSignal,
+	): Promise<RequestFailure | null>;
 }
 
 /** Why a request did not deliver (all of) its answers. */
@@ -25,5 +31,7 @@ export type RequestFailure =
 	| { kind: 'timeout'; message: string }
 	/** The answer stopped before its end (objects read before the cut were delivered). */
 	| { kind: 'truncated'; message: string }
+	/** The run was stopped: `sent` says whether the request had left (then it may have been charged). */
+	| { kind: 'stopped'; sent: boolean }
 	/** A body that is neither an answer nor a known error; message quotes ≤200 chars, secrets redacted. */
 	| { kind: 'protocol'; message: string };
