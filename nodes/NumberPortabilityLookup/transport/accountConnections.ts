@@ -1,4 +1,11 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Agent, type Dispatcher } from 'undici';
+
+import {
+	abortableWait,
+	abortError,
+	type ConnectionBudget,
+	type ConnectionPermit,
+} from './connectionBudget';
 
 /**
  * One open-connection budget per account per process.
@@ -12,12 +19,12 @@ import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
  * The limit in force is the lowest Max Connections among the runs using the account, lowered
  * by one on each rate limit and raised back after a streak of clean answers.
  */
-export class AccountConnections {
+export class AccountConnections implements ConnectionBudget {
 	private readonly runs = new Map<symbol, number>();
 	private lowered: number | null = null;
 	private cleanStreak = 0;
 	private inUse = 0;
-	private readonly waiters: Array<() => void> = [];
+	private readonly waiters = new Set<() => void>();
 	private current: { dispatcher: Dispatcher; cap: number } | null = null;
 	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
 	private retiring: Promise<void> | null = null;
@@ -47,17 +54,41 @@ export class AccountConnections {
 		return this.inUse;
 	}
 
+	/** Requests holding a permit or waiting for one. */
+	get demand(): number {
+		return this.inUse + this.waiters.size;
+	}
+
+	readonly sharedAcrossProcesses = false;
+
+	noticeCursor(): number {
+		return 0;
+	}
+
+	noticesSince(): string[] {
+		return [];
+	}
+
 	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
-	async acquire(): Promise<{ dispatcher: Dispatcher; release: () => void }> {
+	async acquire(signal?: AbortSignal): Promise<ConnectionPermit> {
+		if (signal?.aborted) throw abortError(signal);
 		for (;;) {
 			if (this.inUse >= this.limit) {
-				await new Promise<void>((resolve) => this.waiters.push(resolve));
+				await abortableWait((wake) => {
+					this.waiters.add(wake);
+					return () => this.waiters.delete(wake);
+				}, signal);
 				continue;
 			}
 			if (this.current && this.current.cap !== this.limit) this.retireCurrent();
 			// No new socket opens beside a closing pool's (idle ones count with the service).
 			if (this.retiring) {
-				await this.retiring;
+				const retiring = this.retiring;
+				await abortableWait((wake) => {
+					let waiting = true;
+					void retiring.then(() => waiting && wake());
+					return () => (waiting = false);
+				}, signal);
 				continue;
 			}
 			break;
@@ -86,6 +117,14 @@ export class AccountConnections {
 		this.cleanStreak = 0;
 		this.lowered++;
 		this.wake();
+	}
+
+	/**
+	 * Closes the pool's idle sockets now (those in use close once their answer is read), so that
+	 * a process with nothing to send gives its connections back at once, not after keep-alive.
+	 */
+	closeIdleSockets(): void {
+		if (this.current) this.retireCurrent();
 	}
 
 	async close(): Promise<void> {
@@ -120,8 +159,10 @@ export class AccountConnections {
 
 	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
 	private wake(): void {
-		for (let free = this.limit - this.inUse; free > 0 && this.waiters.length > 0; free--) {
-			this.waiters.shift()?.();
+		for (let free = this.limit - this.inUse; free > 0 && this.waiters.size > 0; free--) {
+			const [first] = this.waiters;
+			this.waiters.delete(first);
+			first();
 		}
 	}
 }
@@ -130,14 +171,21 @@ export class AccountConnections {
 const KEEP_ALIVE_MS = 4_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-function createProxyAwareDispatcher(connections: number): Dispatcher {
-	// Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool
-	// per origin capped at `connections`.
+/**
+ * Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool per
+ * origin capped at `connections`. `factory` builds those pools (the Redis budget's take a lease
+ * per socket); it is handed the connect function the proxy agent chose, tunnel included.
+ */
+export function createProxyAwareDispatcher(
+	connections: number,
+	factory?: Agent.Options['factory'],
+): Dispatcher {
 	return new EnvHttpProxyAgent({
 		connections,
 		keepAliveTimeout: KEEP_ALIVE_MS,
 		keepAliveMaxTimeout: KEEP_ALIVE_MS,
 		connect: { timeout: CONNECT_TIMEOUT_MS },
+		...(factory ? { factory } : {}),
 	});
 }
 
@@ -148,7 +196,7 @@ export function accountConnections(baseUrl: string, user: string): AccountConnec
 	const key = `${baseUrl}\u0000${user}`;
 	let budget = registry.get(key);
 	if (!budget) {
-		budget = new AccountConnections(createProxyAwareDispatcher);
+		budget = new AccountConnections((connections) => createProxyAwareDispatcher(connections));
 		registry.set(key, budget);
 	}
 	return budget;

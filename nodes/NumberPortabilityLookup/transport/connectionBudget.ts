@@ -1,0 +1,59 @@
+import type { Dispatcher } from 'undici';
+
+/** One request's right to use a connection of the account; release it when the answer is read. */
+export interface ConnectionPermit {
+	dispatcher: Dispatcher;
+	release: () => void;
+}
+
+/**
+ * The open-connection budget of one account. The in-process one (AccountConnections) counts
+ * this process's sockets; the Redis one (RedisAccountConnections) also counts every other
+ * process's, through a lease per socket. The engine sees neither: ServiceClient does.
+ */
+export interface ConnectionBudget {
+	/** Registers a run with its Max Connections; call the returned function when it ends. */
+	join(maxConnections: number): () => void;
+	/**
+	 * Waits for a permit; the dispatcher returned is capped at the limit in force. Rejects with
+	 * an error named 'AbortError' as soon as `signal` aborts (at once if it already has).
+	 */
+	acquire(signal?: AbortSignal): Promise<ConnectionPermit>;
+	reportRateLimited(): void;
+	reportCleanAnswer(): void;
+	/** Whether connections of this account are counted across processes right now. */
+	readonly sharedAcrossProcesses: boolean;
+	/** Notices about coordination recorded after `since` (a value of noticeCursor()). */
+	noticesSince(since: number): string[];
+	noticeCursor(): number;
+	close(): Promise<void>;
+}
+
+/** The error an aborted wait rejects with: a DOMException named 'AbortError', as fetch's is. */
+export function abortError(signal: AbortSignal): Error {
+	const reason: unknown = signal.reason;
+	if (reason instanceof Error && reason.name === 'AbortError') return reason;
+	return new DOMException('The wait for a connection was aborted', 'AbortError');
+}
+
+/**
+ * Waits for `subscribe` to call its wake function, or for `signal` to abort (then rejects with
+ * an AbortError). `subscribe` returns how to unsubscribe, so an aborted wait leaves nothing behind.
+ */
+export async function abortableWait(
+	subscribe: (wake: () => void) => () => void,
+	signal?: AbortSignal,
+): Promise<void> {
+	if (signal?.aborted) throw abortError(signal);
+	await new Promise<void>((resolve, reject) => {
+		const onAbort = () => {
+			unsubscribe();
+			reject(abortError(signal!));
+		};
+		const unsubscribe = subscribe(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		});
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
