@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, type Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 import {
 	abortableWait,
@@ -8,7 +8,8 @@ import {
 } from './connectionBudget';
 
 /**
- * One open-connection budget per account per process.
+ * One open-connection budget per account per process (regular mode; and, under the Redis
+ * budget, this process's share in queue mode).
  *
  * The service counts open TCP connections per account, idle keep-alive ones included, and
  * refuses the one over its limit. So every execution in this process that uses the same
@@ -29,7 +30,11 @@ export class AccountConnections implements ConnectionBudget {
 	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
 	private retiring: Promise<void> | null = null;
 
-	constructor(private readonly createDispatcher: (connections: number) => Dispatcher) {}
+	/** `configurationProblem`: why this is the in-process budget although Redis was asked for. */
+	constructor(
+		private readonly createDispatcher: (connections: number) => Dispatcher,
+		private readonly configurationProblem?: string,
+	) {}
 
 	/** Registers a run with its Max Connections; call the returned function when it ends. */
 	join(maxConnections: number): () => void {
@@ -66,7 +71,7 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	noticesSince(): string[] {
-		return [];
+		return this.configurationProblem ? [this.configurationProblem] : [];
 	}
 
 	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
@@ -165,46 +170,4 @@ export class AccountConnections implements ConnectionBudget {
 			first();
 		}
 	}
-}
-
-/** Keep-alive saves a TCP and TLS handshake per request; idle sockets still count, so not for long. */
-const KEEP_ALIVE_MS = 4_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool per
- * origin capped at `connections`. `factory` builds those pools (the Redis budget's take a lease
- * per socket); it is handed the connect function the proxy agent chose, tunnel included.
- */
-export function createProxyAwareDispatcher(
-	connections: number,
-	factory?: Agent.Options['factory'],
-): Dispatcher {
-	return new EnvHttpProxyAgent({
-		connections,
-		keepAliveTimeout: KEEP_ALIVE_MS,
-		keepAliveMaxTimeout: KEEP_ALIVE_MS,
-		connect: { timeout: CONNECT_TIMEOUT_MS },
-		...(factory ? { factory } : {}),
-	});
-}
-
-const registry = new Map<string, AccountConnections>();
-
-/** The process-wide budget of one account. The password is not part of the key, nor kept. */
-export function accountConnections(baseUrl: string, user: string): AccountConnections {
-	const key = `${baseUrl}\u0000${user}`;
-	let budget = registry.get(key);
-	if (!budget) {
-		budget = new AccountConnections((connections) => createProxyAwareDispatcher(connections));
-		registry.set(key, budget);
-	}
-	return budget;
-}
-
-/** Closes every account's sockets (tests, benchmarks, process shutdown). */
-export async function closeAllAccountConnections(): Promise<void> {
-	const budgets = [...registry.values()];
-	registry.clear();
-	await Promise.all(budgets.map(async (budget) => await budget.close()));
 }

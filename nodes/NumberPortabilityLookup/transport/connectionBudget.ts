@@ -38,7 +38,8 @@ export function abortError(signal: AbortSignal): Error {
 
 /**
  * Waits for `subscribe` to call its wake function, or for `signal` to abort (then rejects with
- * an AbortError). `subscribe` returns how to unsubscribe, so an aborted wait leaves nothing behind.
+ * an AbortError). `subscribe` returns how to unsubscribe, called either way, so a wait leaves
+ * nothing behind (timers, listeners).
  */
 export async function abortableWait(
 	subscribe: (wake: () => void) => () => void,
@@ -46,14 +47,20 @@ export async function abortableWait(
 ): Promise<void> {
 	if (signal?.aborted) throw abortError(signal);
 	await new Promise<void>((resolve, reject) => {
-		const onAbort = () => {
-			unsubscribe();
-			reject(abortError(signal!));
-		};
-		const unsubscribe = subscribe(() => {
+		let done = false;
+		let unsubscribe: (() => void) | null = null;
+		const finish = (error?: Error) => {
+			if (done) return;
+			done = true;
 			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		});
+			unsubscribe?.();
+			if (error) reject(error);
+			else resolve();
+		};
+		const onAbort = () => finish(abortError(signal!));
 		signal?.addEventListener('abort', onAbort, { once: true });
+		unsubscribe = subscribe(() => finish());
+		// A wake during subscribe() came before unsubscribe existed.
+		if (done) unsubscribe();
 	});
 }

@@ -7,7 +7,7 @@ import { parseLegacyCsv } from '../engine/protocol/legacyCsv';
 import { classifyTextAnswer } from '../engine/protocol/textAnswer';
 import type { LookupTransport, RequestFailure } from '../engine/scheduling/transportContract';
 import type { RawLookupObject } from '../engine/types';
-import { accountConnections } from './accountConnections';
+import { accountConnections } from './accountBudgets';
 import { checkBaseUrl } from './baseUrl';
 import type { ConnectionBudget } from './connectionBudget';
 
