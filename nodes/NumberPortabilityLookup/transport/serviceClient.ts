@@ -7,8 +7,9 @@ import { parseLegacyCsv } from '../engine/protocol/legacyCsv';
 import { classifyTextAnswer } from '../engine/protocol/textAnswer';
 import type { LookupTransport, RequestFailure } from '../engine/scheduling/transportContract';
 import type { RawLookupObject } from '../engine/types';
-import { accountConnections, type AccountConnections } from './accountConnections';
+import { accountConnections } from './accountBudgets';
 import { checkBaseUrl } from './baseUrl';
+import type { ConnectionBudget } from './connectionBudget';
 
 export interface Account {
 	baseUrl: string;
@@ -21,6 +22,8 @@ export interface ClientSettings {
 	includeMsc: boolean;
 	/** Longest wait for the answer's headers, and between two pieces of its body. */
 	timeoutMs: number;
+	/** The execution's cancel signal: a wait for a connection ends when it aborts. */
+	signal?: AbortSignal;
 }
 
 /** A text body longer than this is not one of the service's short messages. */
@@ -40,12 +43,16 @@ export class ServiceRequestError extends Error {
 /**
  * Speaks the service's HTTP protocol for one account: POSTs a form body (the password never
  * goes in a URL), streams the JSON answer object by object, and turns every other answer into
- * a typed failure. Connections come from the account's process-wide budget.
+ * a typed failure. Connections come from the account's budget (process-wide, or cluster-wide
+ * through Redis in queue mode).
  */
 export class ServiceClient implements LookupTransport {
 	private readonly url: URL;
-	private readonly connections: AccountConnections;
+	private readonly connections: ConnectionBudget;
 	private readonly secrets: string[];
+	/** Where this client's share of the budget's notices starts. */
+	private readonly noticesFrom: number;
+	private countedAcrossProcesses = false;
 
 	constructor(
 		private readonly account: Account,
@@ -53,8 +60,23 @@ export class ServiceClient implements LookupTransport {
 	) {
 		this.url = checkBaseUrl(account.baseUrl);
 		this.connections = accountConnections(this.url.href, account.user);
+		this.noticesFrom = this.connections.noticeCursor();
 		// Its encoded forms are derived where text is redacted (engine/protocol/errors.ts).
 		this.secrets = [account.password];
+	}
+
+	/**
+	 * What happened to the cross-process connection budget while this client was in use (Redis
+	 * unreachable or lost, and back): one user-facing sentence each, no secrets. Empty in
+	 * regular mode and when all went well.
+	 */
+	coordinationNotices(): string[] {
+		return this.connections.noticesSince(this.noticesFrom);
+	}
+
+	/** Whether any request of this client was counted across processes (through Redis). */
+	usedRedis(): boolean {
+		return this.countedAcrossProcesses;
 	}
 
 	/** Registers a run's Max Connections with the account budget; returns the leave function. */
@@ -117,9 +139,12 @@ export class ServiceClient implements LookupTransport {
 		read: (response: Dispatcher.ResponseData) => Promise<RequestFailure | null>,
 		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
+		// main's stop handling (untilAborted hands back a permit granted after the stop), with
+		// redis-budget's note of a budget shared across processes.
 		const permit = await untilAborted(this.connections.acquire(), signal);
 		if (!permit) return { kind: 'stopped', sent: false };
 		const { dispatcher, release } = permit;
+		if (this.connections.sharedAcrossProcesses) this.countedAcrossProcesses = true;
 		if (signal?.aborted) {
 			release();
 			return { kind: 'stopped', sent: false };
@@ -186,7 +211,9 @@ export class ServiceClient implements LookupTransport {
 					isJson = first === 0x5b /* [ */ || first === 0x7b /* { */;
 					if (!isJson) {
 						// A text answer: an error, or legacy CSV. Read the rest, bounded.
-						const text = Buffer.concat([...blankHead, chunk]).toString('utf8') + (await readText(response.body));
+						const text =
+							Buffer.concat([...blankHead, chunk]).toString('utf8') +
+							(await readText(response.body));
 						return this.textAnswer(text, response, onResult);
 					}
 				}
@@ -222,7 +249,8 @@ export class ServiceClient implements LookupTransport {
 		} catch (error) {
 			return this.protocolFailure((error as Error).message);
 		}
-		if (rows.length === 0) return this.protocolFailure('The service sent an unexpected answer', text);
+		if (rows.length === 0)
+			return this.protocolFailure('The service sent an unexpected answer', text);
 		for (const raw of rows) onResult(raw);
 		return null;
 	}
@@ -306,7 +334,11 @@ function networkFailure(error: unknown, secrets: string[]): RequestFailure {
 		return { kind: 'timeout', message: `The service did not answer in time (${message}).` };
 	}
 	const mapped = NETWORK_CODES[code] ?? code;
-	return { kind: 'network', code: mapped, message: `Could not reach the service: ${mapped} (${message}).` };
+	return {
+		kind: 'network',
+		code: mapped,
+		message: `Could not reach the service: ${mapped} (${message}).`,
+	};
 }
 
 function firstNonSpaceByte(chunk: Buffer): number | undefined {
