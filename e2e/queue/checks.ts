@@ -104,12 +104,18 @@ export function chargeProblems(view: AccountView, answers: readonly Answer[]): s
 }
 
 /**
- * The account's socket limit held: peak open sockets ≤ limit, and the sandbox refused nothing.
+ * The account's socket limit held: requests were made, peak open sockets ≤ limit, and the
+ * sandbox refused nothing.
  * Both are needed: the sandbox refuses a socket over the limit before counting it for the account,
  * so the account's peak alone never shows more than the limit (the refusals do).
  */
 export function socketsHeld(view: AccountView, limit: number): boolean {
-	return view.peakSockets <= limit && view.refused === 0;
+	return view.requests.length > 0 && !overLimit(view, limit);
+}
+
+/** The sandbox saw the account over its limit: more sockets, or refusals. */
+export function overLimit(view: AccountView, limit: number): boolean {
+	return view.peakSockets > limit || view.refused > 0;
 }
 
 export const socketFigures = (view: AccountView) =>

@@ -3,14 +3,16 @@
 # (main) and `n8n worker`s, each in its own user folder. Shared by e2e/queue/run.sh (`npm run
 # test:queue`) and e2e/n8n.sh --queue (`npm run n8n -- --queue`). Sourced after e2e/lib.sh.
 #
-#   start_postgres <dir>                 sets PG_PORT, PG_PID
+#   start_postgres <dir>                 sets PG_PORT, PG_PID (data in <dir>/data: kept, reused)
 #   start_redis <dir>                    sets REDIS_PORT, REDIS_PID
 #   queue_env <main user folder>         n8n_env + the queue-mode settings every process shares
 #   start_main <dir> <user folder>       sets MAIN_PID, MAIN_URL (waits for it yourself: wait_ready)
-#   start_worker <dir> <name> <user folder> [VAR=value...]   sets WORKER_PID, WORKER_URL
+#   start_worker <dir> <name> <user folder> [VAR=value...]   sets WORKER_PID, WORKER_URL; logs
+#                                        to <dir>/<name>.log
 #   wait_ready <url> <pid> <log> <what>  polls <url> until it answers 2xx (the process must live)
-#   publish_lanes <dir> <log> <lane...>  imports <dir>/credentials.json and <dir>/workflows (made by
-#                                        e2e/queue/prepare.ts), publishes each lane's workflow
+#   wait_webhooks <n> <pid> <log>        until main has registered <n> production webhooks
+#   publish_lanes <dir> <log>            imports <dir>/credentials.json (if there) and
+#                                        <dir>/workflow.json (e2e/queue/prepare.ts), publishes it
 #   stop_cluster_processes <pid...>      n8n processes first, so PostgreSQL is not left waiting
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -19,17 +21,20 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail 
 AS_POSTGRES=()
 ((EUID == 0)) && AS_POSTGRES=(runuser -u postgres --)
 
-start_postgres() {
-	local dir=$1/postgres
+start_postgres() { # start_postgres <its own folder>
+	local dir=$1
 	[[ -x $PG_BIN/initdb ]] || { err "no PostgreSQL server (initdb) under /usr/lib/postgresql"; return 1; }
 	mkdir -p "$dir"
-	# The work folder is root's (mktemp: 0700); the postgres user must reach its own folder.
-	chmod 711 "$1"
 	((EUID == 0)) && chown postgres "$dir"
-	"${AS_POSTGRES[@]}" "$PG_BIN/initdb" -D "$dir/data" -U n8n -A trust -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 ||
-		{ cat "$dir/initdb.log" >&2; err "initdb failed"; return 1; }
+	"${AS_POSTGRES[@]}" test -w "$dir" ||
+		{ err "the postgres user cannot write $dir (a parent folder closed to it?)"; return 1; }
+	# A data folder already there is reused (npm run n8n -- --queue keeps its instance).
+	if [[ ! -f $dir/data/PG_VERSION ]]; then
+		"${AS_POSTGRES[@]}" "$PG_BIN/initdb" -D "$dir/data" -U n8n -A trust -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 ||
+			{ cat "$dir/initdb.log" >&2; err "initdb failed"; return 1; }
+	fi
 	PG_PORT=$(free_port)
-	# A throw-away database: durability off, it only has to be fast.
+	# Durability off: a local instance for tests and trying things, it only has to be fast.
 	start_bg "$dir/postgres.log" "${AS_POSTGRES[@]}" "$PG_BIN/postgres" -D "$dir/data" \
 		-c listen_addresses=127.0.0.1 -p "$PG_PORT" -k "$dir" \
 		-c fsync=off -c synchronous_commit=off -c full_page_writes=off
@@ -60,9 +65,9 @@ queue_env() {
 }
 
 # Every process: its own user folder (the package installed there) and its own task broker port.
-start_main() {
-	local dir=$1 user=$2 port
-	port=$(free_port)
+start_main() { # start_main <dir> <user folder> [port]
+	local dir=$1 user=$2 port=${3:-}
+	[[ -n $port ]] || port=$(free_port)
 	start_bg "$dir/main.log" env N8N_USER_FOLDER="$user" N8N_PORT="$port" \
 		N8N_RUNNERS_BROKER_PORT="$(free_port)" PATH="$NODE_DIR/bin:$SYSTEM_PATH" \
 		node "$N8N_HOME/node_modules/n8n/bin/n8n" start
@@ -99,23 +104,34 @@ poll_while_alive() {
 }
 
 wait_ready() { # wait_ready <url> <pid> <log> <what> : 5 minutes at most (4 n8n on 2 cores start slowly)
-	poll_while_alive "$4" "$2" "$3" 3000 curl -fsS -o /dev/null --max-time 2 "$1"
+	poll_while_alive "$4" "$2" "$3" 3000 curl -fs -o /dev/null --max-time 2 "$1"
 }
 
-publish_lanes() {
-	local dir=$1 logfile=$2 lane id
-	shift 2
-	n8n_cmd import:credentials --input "$dir/credentials.json" >"$logfile" 2>&1 &&
-		n8n_cmd import:workflow --separate --input "$dir/workflows" >>"$logfile" 2>&1 ||
-		{ tail -20 "$logfile" >&2; return 1; }
-	rm -f "$dir/credentials.json"
-	# One n8n process each (4-5 s): `import:workflow --activeState=fromJson` would do it in one,
-	# but refuses ("User attempted to activate a workflow without permissions") before an owner
-	# exists, and the owner is made through main's REST API, after it starts.
-	for lane in "$@"; do
-		id=$(json_get "$dir/workflows/$lane.json" 'j.id')
+# Main answers /healthz/readiness before it has activated the published workflows; a webhook
+# called before that gets 404 "not registered". Activation writes webhook_entity: wait for it.
+webhooks_registered() {
+	local count
+	count=$(PGPASSWORD=unused "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U n8n -d postgres -tAc \
+		'SELECT count(*) FROM webhook_entity' 2>/dev/null) || return 1
+	((count >= $1))
+}
+
+wait_webhooks() { # wait_webhooks <count> <main pid> <main log>
+	poll_while_alive "main (its webhooks)" "$2" "$3" 1200 webhooks_registered "$1"
+}
+
+publish_lanes() { # publish_lanes <dir> <log>
+	local dir=$1 logfile=$2 id
+	if [[ -f $dir/credentials.json ]]; then
+		n8n_cmd import:credentials --input "$dir/credentials.json" >>"$logfile" 2>&1 || { tail -20 "$logfile" >&2; return 1; }
+		rm -f "$dir/credentials.json"
+	fi
+	id=$(json_get "$dir/workflow.json" 'j.id')
+	# Imported, then published: n8n reads what is published when it starts.
+	# (`import:workflow --activeState=fromJson` would do both, but refuses before an owner exists:
+	# "User attempted to activate a workflow without permissions".)
+	n8n_cmd import:workflow --input "$dir/workflow.json" >>"$logfile" 2>&1 &&
 		n8n_cmd publish:workflow --id "$id" >>"$logfile" 2>&1 || { tail -20 "$logfile" >&2; return 1; }
-	done
 }
 
 stop_cluster_processes() {

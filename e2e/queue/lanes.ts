@@ -14,10 +14,17 @@ export interface Lane {
 	path: string;
 	workflowId: string;
 	credentialId: string;
+	/**
+	 * validity: only the Valid output leads to Respond to Webhook (every number of the test is
+	 * valid, so an item routed anywhere else is missing from the answer and the check sees it).
+	 * none: one output, every item answered (the workflow users get from npm run n8n -- --queue).
+	 */
+	routeBy: 'validity' | 'none';
 }
 
 const lane = (name: string, index: number): Lane => ({
 	name,
+	routeBy: name === 'demo' ? 'none' : 'validity',
 	user: `queue-${name}`,
 	password: `queue-${name}-Pa55word`,
 	path: `npl-queue-${name}`,

@@ -4,12 +4,15 @@
  *
  *   tsx e2e/queue/prepare.ts sandbox-args [--credit lane=N]  the sandbox's --account flags, one a line
  *   tsx e2e/queue/prepare.ts files --sandbox-url <url> --out <dir> [--lanes batch,stop]
- *     -> <dir>/credentials.json, <dir>/workflows/<lane>.json
+ *     -> <dir>/credentials.json, <dir>/workflow.json
+ *   tsx e2e/queue/prepare.ts files --credential <id>:<name> --out <dir> --lanes demo
+ *     -> <dir>/workflow.json using that credential (npm run n8n -- --queue: the sandbox's)
  *
- * The workflow: Webhook (POST, answered by a Respond to Webhook node) → Look Up Numbers (the
- * body's `numbers`, Route By Validity) → Respond to Webhook (all items, plus the execution's id in
- * a header, so the test can tell which worker ran it). All four outputs lead to the one Respond
- * node: n8n runs it once when only one output has items, which is what the test expects.
+ * Each lane's chain: Webhook (POST, answered by a Respond to Webhook node) → Look Up Numbers (the
+ * body's `numbers`) → Respond to Webhook (all items, plus the execution's id in a header, so the
+ * test can tell which worker ran it). Only one output leads to Respond (see Lane.routeBy): with
+ * several outputs wired to it, n8n runs Respond once per output that has items, and the caller
+ * gets the first output's items only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,21 +29,34 @@ function credentialOf(lane: Lane, sandboxUrl: string) {
 	};
 }
 
-function workflowOf(lane: Lane, credentialName: string) {
-	const node = (index: number) =>
+/**
+ * One lane's chain: Webhook → Look Up Numbers → Respond to Webhook, on its own row of the canvas.
+ * Node names carry the lane when the workflow holds several (names are unique in a workflow).
+ */
+function chainOf(
+	lane: Lane,
+	credential: { id: string; name: string },
+	row: number,
+	named: boolean,
+) {
+	const name = (base: string) => (named ? `${base} (${lane.name})` : base);
+	const id = (index: number) =>
 		`5b1f7c2e-0d4a-4e8b-9c3f-${lane.workflowId.slice(-4)}0000000${index}`;
+	const [webhook, lookup, respond] = [
+		name('Webhook'),
+		name('Look Up Numbers'),
+		name('Respond to Webhook'),
+	];
+	const y = 300 + row * 200;
 	return {
-		id: lane.workflowId,
-		name: `Number Portability Lookup: webhook batch (queue mode, ${lane.name})`,
-		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
-				id: node(1),
-				name: 'Webhook',
+				id: id(1),
+				name: webhook,
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
-				position: [0, 300],
-				webhookId: node(1),
+				position: [0, y],
+				webhookId: id(1),
 				parameters: {
 					httpMethod: 'POST',
 					path: lane.path,
@@ -49,27 +65,25 @@ function workflowOf(lane: Lane, credentialName: string) {
 				},
 			},
 			{
-				id: node(2),
-				name: 'Look Up Numbers',
+				id: id(2),
+				name: lookup,
 				type: NODE_TYPE,
 				typeVersion: 1,
-				position: [240, 300],
+				position: [240, y],
 				parameters: {
 					operation: 'lookupMany',
 					phoneNumbers: '={{ $json.body.numbers }}',
-					routeBy: 'validity',
+					routeBy: lane.routeBy,
 					options: { maxConnections: 5, numbersPerRequest: 100 },
 				},
-				credentials: {
-					numberPortabilityLookupApi: { id: lane.credentialId, name: credentialName },
-				},
+				credentials: { numberPortabilityLookupApi: { id: credential.id, name: credential.name } },
 			},
 			{
-				id: node(3),
-				name: 'Respond to Webhook',
+				id: id(3),
+				name: respond,
 				type: 'n8n-nodes-base.respondToWebhook',
 				typeVersion: 1.1,
-				position: [520, 300],
+				position: [520, y],
 				parameters: {
 					respondWith: 'allIncomingItems',
 					options: {
@@ -81,11 +95,28 @@ function workflowOf(lane: Lane, credentialName: string) {
 			},
 		],
 		connections: {
-			Webhook: { main: [[{ node: 'Look Up Numbers', type: 'main', index: 0 }]] },
-			'Look Up Numbers': {
-				main: [0, 1, 2, 3].map(() => [{ node: 'Respond to Webhook', type: 'main', index: 0 }]),
-			},
+			[webhook]: { main: [[{ node: lookup, type: 'main', index: 0 }]] },
+			// Output 0: Valid (Route By Validity) or the only one (Single Output).
+			[lookup]: { main: [[{ node: respond, type: 'main', index: 0 }]] },
 		},
+	};
+}
+
+/**
+ * One workflow holding every lane's chain: a webhook call runs its own chain only, and one
+ * workflow is one `n8n publish:workflow` (an n8n process start, 5 s here, more under load).
+ */
+function workflowOf(
+	lanes: readonly Lane[],
+	credentials: ReadonlyArray<{ id: string; name: string }>,
+) {
+	const chains = lanes.map((lane, row) => chainOf(lane, credentials[row], row, lanes.length > 1));
+	return {
+		id: lanes[0].workflowId,
+		name: `Number Portability Lookup: webhook batch (queue mode: ${lanes.map((l) => l.name).join(', ')})`,
+		settings: { executionOrder: 'v1' },
+		nodes: chains.flatMap((c) => c.nodes),
+		connections: Object.assign({}, ...chains.map((c) => c.connections)) as Record<string, unknown>,
 	};
 }
 
@@ -97,6 +128,7 @@ function main(): void {
 			out: { type: 'string' },
 			lanes: { type: 'string' },
 			credit: { type: 'string' },
+			credential: { type: 'string' },
 		},
 	});
 	const lanes = values.lanes ? values.lanes.split(',').map(laneNamed) : LANES;
@@ -112,18 +144,19 @@ function main(): void {
 			return;
 		}
 		case 'files': {
-			if (!values['sandbox-url'] || !values.out)
-				throw new Error('files needs --sandbox-url and --out');
-			const credentials = lanes.map((lane) => credentialOf(lane, values['sandbox-url'] as string));
-			mkdirSync(join(values.out, 'workflows'), { recursive: true });
-			writeFileSync(join(values.out, 'credentials.json'), JSON.stringify(credentials, null, 2));
-			lanes.forEach((lane, i) => {
-				const workflow = workflowOf(lane, credentials[i].name);
-				writeFileSync(
-					join(values.out as string, 'workflows', `${lane.name}.json`),
-					JSON.stringify(workflow, null, 2),
-				);
-			});
+			if (!values.out) throw new Error('files needs --out');
+			const out = values.out;
+			mkdirSync(out, { recursive: true });
+			// Either an existing credential for every workflow, or one per lane (written here).
+			const given = values.credential ? /^([^:]+):(.+)$/.exec(values.credential) : null;
+			if (values.credential && !given) throw new Error('--credential is <id>:<name>');
+			if (!given && !values['sandbox-url'])
+				throw new Error('files needs --sandbox-url or --credential');
+			const credentials = lanes.map((lane) => credentialOf(lane, values['sandbox-url'] ?? ''));
+			if (!given)
+				writeFileSync(join(out, 'credentials.json'), JSON.stringify(credentials, null, 2));
+			const used = given ? lanes.map(() => ({ id: given[1], name: given[2] })) : credentials;
+			writeFileSync(join(out, 'workflow.json'), JSON.stringify(workflowOf(lanes, used), null, 2));
 			return;
 		}
 		default:

@@ -15,7 +15,7 @@
 # Environment:
 #   QUEUE_KEEP=1        keep the work folder ($TMPDIR/npl-queue.*) even when everything passed
 #   QUEUE_SCENARIOS     which scenarios (default "batch stop kill control")
-#   QUEUE_BREAK         break one thing on purpose, to see the checks fail:
+#   QUEUE_BREAK         break things on purpose (space-separated), to see the checks fail:
 #                       one-worker   start a single worker (the "at least 2 workers" check)
 #                       no-budget    the main run with NPL_CONNECTION_BUDGET=process
 #                       slow         the sandbox answers in 400 ms, the bound stays at 200 ms
@@ -37,10 +37,11 @@ RESULTS="$WORK/results"
 TIMES="$WORK/times"
 : >"$RESULTS"
 : >"$TIMES"
+breaking() { [[ " $QUEUE_BREAK " == *" $1 "* ]]; }
 LATENCY_MS=200
-[[ $QUEUE_BREAK == slow ]] && LATENCY_MS=400
+breaking slow && LATENCY_MS=400
 WORKER_NAMES=(worker-1 worker-2 worker-3)
-[[ $QUEUE_BREAK == one-worker ]] && WORKER_NAMES=(worker-1)
+breaking one-worker && WORKER_NAMES=(worker-1)
 declare -A WORKER_PIDS=() WORKER_URLS=()
 MAIN_PID=
 
@@ -83,33 +84,38 @@ install_everywhere() {
 
 LANES=batch,stop,kill,control
 
-# import_lanes: a credential and a webhook workflow per lane, each workflow published (n8n reads
-# what is published when it starts: this runs before main and the workers do).
+# import_lanes: a credential per lane and the webhook workflow (a chain per lane), published
+# before main and the workers start.
 import_lanes() {
 	local sandbox_url lane
 	sandbox_url=$(json_get "$WORK/sandbox.json" 'j.url')
 	PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/prepare.ts" files --lanes "$LANES" \
 		--sandbox-url "$sandbox_url" --out "$WORK/import" || return 1
-	# shellcheck disable=SC2086
-	publish_lanes "$WORK/import" "$WORK/import.log" ${LANES//,/ }
+	publish_lanes "$WORK/import" "$WORK/import.log"
 }
 
-# start_workers [VAR=value...] : every worker, started together, then waited on.
+# start_workers [VAR=value...] : every worker, started together, then waited on. A restart's
+# workers log to new files (worker-1.2.log ...): the first ones' logs say which ran what.
+WORKER_GENERATION=1
 start_workers() {
-	local name
+	local name process
 	for name in "${WORKER_NAMES[@]}"; do
-		start_worker "$WORK" "$name" "$WORK/$name" "$@"
-		WORKER_PIDS[$name]=$WORKER_PID
-		WORKER_URLS[$name]=$WORKER_URL
+		process=$name
+		((WORKER_GENERATION > 1)) && process=$name.$WORKER_GENERATION
+		start_worker "$WORK" "$process" "$WORK/$name" "$@"
+		WORKER_PIDS[$process]=$WORKER_PID
+		WORKER_URLS[$process]=$WORKER_URL
 	done
-	for name in "${WORKER_NAMES[@]}"; do
-		wait_ready "${WORKER_URLS[$name]}/healthz/readiness" "${WORKER_PIDS[$name]}" "$WORK/$name.log" "$name" || return 1
+	for process in "${!WORKER_PIDS[@]}"; do
+		wait_ready "${WORKER_URLS[$process]}/healthz/readiness" "${WORKER_PIDS[$process]}" "$WORK/$process.log" "$process" || return 1
 	done
 }
+
 restart_workers() { # restart_workers [VAR=value...]
 	# shellcheck disable=SC2068
 	stop_cluster_processes ${WORKER_PIDS[@]}
-	WORKER_PIDS=()
+	WORKER_PIDS=() WORKER_URLS=()
+	WORKER_GENERATION=$((WORKER_GENERATION + 1))
 	start_workers "$@"
 }
 
@@ -118,6 +124,8 @@ start_cluster() {
 	# The workers start while main does: on 2 cores each takes tens of seconds.
 	start_workers "$@" || return 1
 	wait_ready "$MAIN_URL/healthz/readiness" "$MAIN_PID" "$WORK/main.log" "main" || return 1
+	# shellcheck disable=SC2086
+	wait_webhooks "$(wc -w <<<"${LANES//,/ }")" "$MAIN_PID" "$WORK/main.log"
 }
 
 # scenario <name> [args...] : e2e/queue/scenario.ts, its ok/not ok lines recorded.
@@ -154,10 +162,13 @@ T0=$(date +%s%N)
 timed "install n8n 2.41.1 + Node 24 (cached)" ensure_n8n 2 || die "n8n install failed"
 timed "build and pack the package" pack_package "$WORK/pack" || die "the package did not build or pack"
 timed "install it into main's and each worker's user folder" install_everywhere || die "the package did not install"
-start_stores() { start_postgres "$WORK" && start_redis "$WORK"; }
+start_stores() {
+	chmod 711 "$WORK" # mktemp made it 0700: the postgres user must reach its folder inside
+	start_postgres "$WORK/postgres" && start_redis "$WORK"
+}
 timed "start PostgreSQL and Redis" start_stores || die "PostgreSQL or Redis did not start"
 CREDIT_ARGS=()
-[[ $QUEUE_BREAK == credit ]] && CREDIT_ARGS=(--credit batch=11500)
+breaking credit && CREDIT_ARGS=(--credit batch=11500)
 mapfile -t SANDBOX_ARGS < <(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/prepare.ts" sandbox-args --lanes "$LANES" "${CREDIT_ARGS[@]}")
 timed "start the sandbox (5 connections an account, ${LATENCY_MS} ms a request)" \
 	start_sandbox "$WORK/sandbox.json" "$WORK/sandbox.log" --max-connections 5 --latency-ms "$LATENCY_MS" "${SANDBOX_ARGS[@]}" ||
@@ -165,7 +176,7 @@ timed "start the sandbox (5 connections an account, ${LATENCY_MS} ms a request)"
 queue_env "$WORK/main"
 timed "import the credentials and publish the webhook workflows (PostgreSQL migrations)" import_lanes || die "import failed"
 WORKER_ENV=()
-[[ $QUEUE_BREAK == no-budget ]] && WORKER_ENV=(NPL_CONNECTION_BUDGET=process)
+breaking no-budget && WORKER_ENV=(NPL_CONNECTION_BUDGET=process)
 timed "start main + ${#WORKER_NAMES[@]} workers" start_cluster "${WORKER_ENV[@]}" || die "the cluster did not start"
 log "main $MAIN_URL; workers: $(worker_list)"
 
@@ -173,7 +184,7 @@ for name in $SCENARIOS; do
 	case $name in
 	control)
 		CONTROL_ENV=(NPL_CONNECTION_BUDGET=process)
-		[[ $QUEUE_BREAK == control-on ]] && CONTROL_ENV=(NPL_CONNECTION_BUDGET=auto)
+		breaking control-on && CONTROL_ENV=(NPL_CONNECTION_BUDGET=auto)
 		timed "restart the workers with ${CONTROL_ENV[*]}" restart_workers "${CONTROL_ENV[@]}" ||
 			die "the workers did not restart"
 		timed "scenario control" scenario control

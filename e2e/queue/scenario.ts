@@ -15,6 +15,7 @@ import {
 	chargeProblems,
 	check,
 	note,
+	overLimit,
 	seconds,
 	socketFigures,
 	socketsHeld,
@@ -95,7 +96,10 @@ function timeline(
 	const answered = answers.filter((a) => a.answeredAt !== null).map((a) => a.answeredAt as number);
 	const lastAnswer = answered.length ? Math.max(...answered) : NaN;
 	const numbers = answers.reduce((n, a) => n + a.numbers.length, 0);
+	// How busy the account's connections were: request time over C × the lookups' window.
+	const busyMs = requests.reduce((ms, r) => ms + ((r.finishedAt ?? r.startedAt) - r.startedAt), 0);
 	return {
+		utilisation: busyMs / (CONNECTIONS * (lastResponse - firstRequest)),
 		numbers,
 		boundMs: boundMs(ctx, numbers),
 		startupMs: firstRequest - sentAt,
@@ -109,7 +113,7 @@ function noteTimeline(t: ReturnType<typeof timeline>) {
 	note(
 		`${t.numbers} numbers: total ${seconds(t.totalMs)} = n8n start-up ${seconds(t.startupMs)} (first POST to first request)` +
 			` + lookups ${seconds(t.lookupsMs)} (${(t.lookupsMs / t.boundMs).toFixed(2)} × the bound ${seconds(t.boundMs)})` +
-			` + answers back ${seconds(t.tailMs)}`,
+			` + answers back ${seconds(t.tailMs)}; the ${CONNECTIONS} connections busy ${(100 * t.utilisation).toFixed(0)}% of the lookups' time`,
 	);
 }
 
@@ -141,7 +145,7 @@ async function batch(ctx: Context, laneName: 'batch' | 'control'): Promise<void>
 
 	if (laneName === 'control') {
 		check(
-			!socketsHeld(view, CONNECTIONS),
+			overLimit(view, CONNECTIONS),
 			`coordination off (NPL_CONNECTION_BUDGET=process): the socket check fails as it should (${socketFigures(view)})`,
 		);
 		note(
@@ -165,9 +169,9 @@ async function batch(ctx: Context, laneName: 'batch' | 'control'): Promise<void>
 	);
 	const allowedMs = 1.25 * t.boundMs + t.startupMs;
 	check(
-		t.totalMs <= allowedMs,
+		answerProblems.length === 0 && t.totalMs <= allowedMs,
 		`the batch finished in ${seconds(t.totalMs)} ≤ 1.25 × ${seconds(t.boundMs)} (the bound at C=${CONNECTIONS}, B=${PER_REQUEST}, L=${ctx.latencyMs} ms) + n8n's start-up ${seconds(t.startupMs)} = ${seconds(allowedMs)}`,
-		() => 'too slow',
+		() => (answerProblems.length ? 'not every execution answered in full' : 'too slow'),
 	);
 }
 
