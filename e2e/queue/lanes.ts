@@ -32,7 +32,9 @@ const lane = (name: string, index: number): Lane => ({
 	credentialId: `nplQueueCred${String(index).padStart(4, '0')}`,
 });
 
-export const LANES: readonly Lane[] = ['batch', 'stop', 'kill', 'control', 'demo'].map(lane);
+export const LANES: readonly Lane[] = ['batch', 'stop', 'kill', 'control', 'demo', 'single'].map(
+	lane,
+);
 
 export function laneNamed(name: string): Lane {
 	const found = LANES.find((l) => l.name === name);

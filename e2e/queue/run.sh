@@ -10,6 +10,8 @@
 #   kill     12 executions, a worker killed with SIGKILL mid-run
 #   control  the workers restarted with NPL_CONNECTION_BUDGET=process (coordination off): the
 #            socket check must fail there
+#   single   (not by default; for BENCHMARKS.md) the same batch on one worker with concurrency 12
+#            and the per-process budget: what n8n and the node do here without coordination
 # Ends with "queue: N passed, M failed"; exits 1 on a failure and keeps the work folder.
 #
 # Environment:
@@ -82,7 +84,7 @@ install_everywhere() {
 	done
 }
 
-LANES=batch,stop,kill,control
+LANES=batch,stop,kill,control,single
 
 # import_lanes: a credential per lane and the webhook workflow (a chain per lane), published
 # before main and the workers start.
@@ -188,6 +190,12 @@ for name in $SCENARIOS; do
 		timed "restart the workers with ${CONTROL_ENV[*]}" restart_workers "${CONTROL_ENV[@]}" ||
 			die "the workers did not restart"
 		timed "scenario control" scenario control
+		;;
+	single)
+		WORKER_NAMES=(worker-1) WORKER_CONCURRENCY=12
+		timed "restart as one worker (concurrency 12, NPL_CONNECTION_BUDGET=process)" \
+			restart_workers NPL_CONNECTION_BUDGET=process || die "the worker did not restart"
+		timed "scenario single" scenario single
 		;;
 	*) timed "scenario $name" scenario "$name" ;;
 	esac

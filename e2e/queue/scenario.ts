@@ -37,6 +37,7 @@ const FIRST_NUMBER: Record<string, number> = {
 	kill: 100_000,
 	control: 200_000,
 	stop: 300_000,
+	single: 400_000,
 };
 
 interface Context {
@@ -117,7 +118,7 @@ function noteTimeline(t: ReturnType<typeof timeline>) {
 	);
 }
 
-async function batch(ctx: Context, laneName: 'batch' | 'control'): Promise<void> {
+async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Promise<void> {
 	const lane = laneNamed(laneName);
 	const lists = numberLists(EXECUTIONS, PER_EXECUTION, FIRST_NUMBER[laneName]);
 	const answers = await fireBatch(webhookUrl(ctx, lane), lists, AbortSignal.timeout(180_000));
@@ -130,6 +131,19 @@ async function batch(ctx: Context, laneName: 'batch' | 'control'): Promise<void>
 	}
 	const spread = [...perWorker].map(([w, n]) => `${w}: ${n}`).join(', ');
 	const t = timeline(ctx, answers, view.requests);
+	// Every request's times and socket, to see where the connections sat idle.
+	writeFileSync(
+		join(ctx.work, `requests-${laneName}.json`),
+		JSON.stringify(
+			view.requests.map(({ id, socketId, startedAt, finishedAt, outcome }) => ({
+				id,
+				socketId,
+				startedAt,
+				finishedAt,
+				outcome,
+			})),
+		),
+	);
 	const answerProblems = answersProblems(answers);
 	const charges = chargeProblems(view, answers);
 	ctx.figures[laneName] = {
@@ -150,6 +164,17 @@ async function batch(ctx: Context, laneName: 'batch' | 'control'): Promise<void>
 		);
 		note(
 			`control: ${answers.length - answerProblems.length} of ${answers.length} executions answered in full; ${charges.length ? charges.join('; ') : 'each number charged once'}`,
+		);
+		return;
+	}
+	if (laneName === 'single') {
+		// A reference, not a check: one process, no cross-process coordination needed.
+		note(
+			`single worker: ${answers.length - answerProblems.length} of ${answers.length} executions answered in full`,
+		);
+		check(
+			socketsHeld(view, CONNECTIONS),
+			`one worker alone keeps the account's limit (${socketFigures(view)})`,
 		);
 		return;
 	}
@@ -343,6 +368,7 @@ async function main(): Promise<void> {
 	switch (name) {
 		case 'batch':
 		case 'control':
+		case 'single':
 			await batch(ctx, name);
 			break;
 		case 'kill':
