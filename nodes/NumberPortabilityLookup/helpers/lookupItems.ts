@@ -62,7 +62,12 @@ export async function executeLookups(
 	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
 	const session = new LookupSession(settings, client);
 	const leaveAccount = client.joinAccount(settings.maxConnections);
-	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => session.progress());
+	let itemsRead = 0;
+	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => ({
+		...session.progress(),
+		itemsRead,
+		items: items.length,
+	}));
 	let outcome: Awaited<ReturnType<LookupSession['finish']>>;
 	try {
 		const slices = new TimeSlices(READ_SLICE_MS);
@@ -80,6 +85,7 @@ export async function executeLookups(
 				numbers = [null];
 			}
 			for (const input of numbers) session.add({ itemIndex, input });
+			itemsRead = itemIndex + 1;
 			if (slices.due()) await slices.yield();
 		}
 		outcome = await session.finish();
