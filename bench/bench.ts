@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { eventLoopStalls, type EventLoopResult } from './eventLoop';
 import { machineInfo, type MachineInfo } from './machine';
 import {
 	baseline,
@@ -37,6 +38,7 @@ export interface BenchPlan {
 	ceilingCells: CellSpec[];
 	credits: { inputs: number };
 	memory: { n: number; connections: number; batch: number; latencyMs: number };
+	eventLoop: { n: number; connections: number; batch: number; latencyMs: number };
 }
 
 export interface BenchResults {
@@ -52,6 +54,7 @@ export interface BenchResults {
 	ceiling: CeilingResult[];
 	credits: CreditsResult;
 	memory: MemoryResult;
+	eventLoop: EventLoopResult;
 	targets: Target[];
 }
 
@@ -97,6 +100,7 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		],
 		credits: { inputs: 10_000 },
 		memory: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
+		eventLoop: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
 	},
 	quick: {
 		mode: 'quick',
@@ -109,6 +113,7 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		ceilingCells: grid([10_000], [5], [100], [50]),
 		credits: { inputs: 2_000 },
 		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+		eventLoop: { n: 20_000, connections: 5, batch: 100, latencyMs: 50 },
 	},
 };
 
@@ -194,6 +199,13 @@ export async function main(argv: string[]): Promise<void> {
 			plan.memory.latencyMs,
 		);
 
+		const { eventLoop: el } = plan;
+		say(`Event-loop stalls at ${el.n} numbers, L = ${el.latencyMs} ms…`);
+		const eventLoop = await eventLoopStalls(sandbox, el.n, el.connections, el.batch, el.latencyMs);
+		say(
+			`  longest stall during the node ${eventLoop.node.maxDuringNodeMs.toFixed(1)} ms (floor node ${eventLoop.floor.maxDuringNodeMs.toFixed(1)} ms)`,
+		);
+
 		const results: BenchResults = {
 			mode: plan.mode,
 			command: `npm run bench${plan.mode === 'quick' ? ' -- --quick' : ''}${json ? ' -- --json' : ''}`,
@@ -214,6 +226,7 @@ export async function main(argv: string[]): Promise<void> {
 			ceiling,
 			credits: creditCheck,
 			memory: mem,
+			eventLoop,
 			targets: [],
 		};
 		results.targets = evaluateTargets(results);

@@ -57,6 +57,12 @@ export function evaluateTargets(r: BenchResults): Target[] {
 		pass:
 			r.memory.n === 100_000 ? r.memory.error === null && Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes) <= 600e6 : null,
 	});
+	const el = r.eventLoop;
+	targets.push({
+		name: "longest event-loop stall during the node's own work ≤ 50 ms",
+		measured: `${el.node.maxDuringNodeMs.toFixed(1)} ms at ${int(el.n)} numbers, L = ${el.latencyMs} ms (n8n's floor node: ${el.floor.maxDuringNodeMs.toFixed(1)} ms)`,
+		pass: el.node.maxDuringNodeMs <= 50,
+	});
 	const cellsOk = r.throughput.every(
 		(cell) => cell.creditsCharged === cell.uniqueValid && cell.chargedTwiceForDeliveredResult === 0,
 	);
@@ -165,6 +171,17 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 	out.push(
 		`Memory (fresh process, N = ${int(mem.n)}, C = ${mem.connections}, B = ${mem.batch}, L = ${mem.latencyMs} ms, ${mem.seconds.toFixed(1)} s)`,
 		`  RSS before the run ${mb(mem.rssBeforeBytes)}; peak sampled every 50 ms ${mb(mem.peakSampledBytes)} (${mem.samples} samples); kernel high-water mark ${mb(mem.maxRssBytes)}${mem.error ? `; ERROR ${mem.error}` : ''}`,
+		'',
+	);
+
+	const el = r.eventLoop;
+	const stalls = (f: BenchResults['eventLoop']['node']) =>
+		`longest ${f.maxDuringNodeMs.toFixed(1)} ms, p99 ${f.p99DuringNodeMs.toFixed(1)} ms while its execute() ran; longest ${f.maxWholeRunMs.toFixed(1)} ms over the whole execution (${f.seconds.toFixed(1)} s, ${int(f.outputItems)} items)`;
+	out.push(
+		`Event-loop stalls (N = ${int(el.n)}, C = ${el.connections}, B = ${el.batch}, L = ${el.latencyMs} ms; a 2 ms tick timed, and perf_hooks.monitorEventLoopDelay for the p99)`,
+		`  node        ${stalls(el.node)}`,
+		`  n8n floor   ${stalls(el.floor)}`,
+		'  "whole execution" adds n8n\'s own handling of the items after the node returns.',
 		'',
 	);
 

@@ -560,6 +560,7 @@ async function main(): Promise<void> {
 			'ledger-before': { type: 'string', default: '0' },
 			folder: { type: 'string' },
 			requests: { type: 'string' },
+			stderr: { type: 'string' },
 		},
 	});
 	const scenario = values.scenario ?? '';

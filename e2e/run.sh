@@ -38,6 +38,8 @@ RESULTS="$E2E_WORK/results"
 
 CRED_ID=nplE2eSandbox001
 CRED_NAME='Number Portability Lookup sandbox (e2e)'
+SLOW_CRED_ID=nplE2eSlowSandbx
+SLOW_CRED_NAME='Number Portability Lookup slow sandbox (e2e)'
 AI_CRED_ID=nplE2eOpenAi0001
 AI_CRED_NAME='Scripted chat model (e2e)'
 
@@ -67,10 +69,13 @@ ledger_total() { # what the sandbox charged the account so far, in credits
 }
 
 # run_scenario <dir> <scenario> <workflow id> <workflow file> [checker args...]
+# The checker is e2e/check.ts unless E2E_CHECKER names another (e2e/check-stop.ts); the sandbox
+# it reads is $dir/sandbox.json unless E2E_SANDBOX_INFO names another.
 run_scenario() {
 	local dir=$1 scenario=$2 id=$3 wf=$4 before rc=0
+	local sandbox_info=${E2E_SANDBOX_INFO:-$dir/sandbox.json}
 	shift 4
-	before=$(ledger_total "$dir/sandbox.json")
+	before=$(ledger_total "$sandbox_info")
 	local t0 t1
 	t0=$(date +%s%N)
 	if [[ $E2E_BREAK == file-flag ]]; then
@@ -81,9 +86,9 @@ run_scenario() {
 	t1=$(date +%s%N)
 	log "n8n execute ($scenario): exit $rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')s"
 	local out
-	out=$(PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/check.ts" --scenario "$scenario" \
-		--stdout "$dir/$scenario.stdout" --exit-code "$rc" --sandbox "$dir/sandbox.json" \
-		--ledger-before "$before" "$@" 2>&1) || true
+	out=$(PATH="$SYSTEM_PATH" E2E_EXEC_ENDED_MS=$((t1 / 1000000)) node --import tsx "$E2E_DIR/${E2E_CHECKER:-check.ts}" \
+		--scenario "$scenario" --stdout "$dir/$scenario.stdout" --stderr "$dir/$scenario.stderr" --exit-code "$rc" \
+		--sandbox "$sandbox_info" --ledger-before "$before" "$@" 2>&1) || true
 	printf '%s\n' "$out" >"$dir/$scenario.check"
 	local line
 	while IFS= read -r line; do
@@ -148,18 +153,24 @@ run_flavour() {
 	[[ $E2E_BREAK == password ]] && password="wrong-$password" && log "E2E_BREAK=password: the credential gets a wrong password"
 	log "sandbox: $url"
 
+	# A second sandbox, slow (500 ms a request), for the run the workflow's timeout stops.
+	step "n8n-$FLAVOUR: start a slow sandbox (500 ms a request) for the stop scenario" \
+		start_service "$dir/sandbox-slow.json" "$dir/sandbox-slow.log" "$E2E_DIR/sandbox.ts" --credit 100000 --latency-ms 500 || return 1
+
 	step "n8n-$FLAVOUR: start the scripted chat model (e2e/fake-openai.ts)" \
 		start_service "$dir/fake-openai.json" "$dir/fake-openai.log" "$E2E_DIR/fake-openai.ts" \
 		--requests "$dir/fake-openai-requests.jsonl" || return 1
 
 	PATH="$SYSTEM_PATH" node -e '
-		const [file, id, name, user, password, baseUrl, aiId, aiName, aiUrl] = process.argv.slice(1);
+		const [file, id, name, user, password, baseUrl, aiId, aiName, aiUrl, slowId, slowName, slowPassword, slowUrl] = process.argv.slice(1);
 		require("fs").writeFileSync(file, JSON.stringify([
 			{ id, name, type: "numberPortabilityLookupApi", data: { user, password, baseUrl } },
 			{ id: aiId, name: aiName, type: "openAiApi", data: { apiKey: "sk-e2e-not-a-key", url: aiUrl } },
+			{ id: slowId, name: slowName, type: "numberPortabilityLookupApi", data: { user, password: slowPassword, baseUrl: slowUrl } },
 		], null, 2));
 	' "$dir/credentials.json" "$CRED_ID" "$CRED_NAME" "$(json_get "$dir/sandbox.json" 'j.user')" "$password" "$url" \
-		"$AI_CRED_ID" "$AI_CRED_NAME" "$(json_get "$dir/fake-openai.json" 'j.url')" || return 1
+		"$AI_CRED_ID" "$AI_CRED_NAME" "$(json_get "$dir/fake-openai.json" 'j.url')" \
+		"$SLOW_CRED_ID" "$SLOW_CRED_NAME" "$(json_get "$dir/sandbox-slow.json" 'j.password')" "$(json_get "$dir/sandbox-slow.json" 'j.url')" || return 1
 	check "n8n-$FLAVOUR: n8n import:credentials (sandbox + scripted chat model)" \
 		step "n8n-$FLAVOUR: import the sandbox credential" \
 		n8n_logged "$dir/import-credentials.log" import:credentials --input "$dir/credentials.json" || return 1
@@ -175,7 +186,9 @@ run_flavour() {
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$wfdir/agent.json" --id nplE2eAgentTool1 \
 		--manual-trigger --node-credential "OpenAI Chat Model=openAiApi:$AI_CRED_ID:$AI_CRED_NAME" \
 		--param 'AI Agent:text="Is +44 7400 900100 ported? Which network is it on now?"' || return 1
-	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/)" \
+	env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$SLOW_CRED_ID:$SLOW_CRED_NAME" \
+		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 || return 1
+	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/, the stop scenario's)" \
 		step "n8n-$FLAVOUR: import the workflows" \
 		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
 
@@ -187,6 +200,9 @@ run_flavour() {
 		run_scenario "$dir" balance-high nplE2eBalanceHi1 "$wfdir/balance-high.json"
 	step "n8n-$FLAVOUR: run examples/ai-agent-tool.json (the node as an AI agent's tool, scripted model)" \
 		run_scenario "$dir" agent nplE2eAgentTool1 "$wfdir/agent.json" --requests "$dir/fake-openai-requests.jsonl"
+	E2E_CHECKER=check-stop.ts E2E_SANDBOX_INFO="$dir/sandbox-slow.json" \
+		step "n8n-$FLAVOUR: a run of 20,000 numbers (500 ms a request) ended by the workflow's Timeout setting" \
+		run_scenario "$dir" stop nplE2eStopTime1 "$wfdir/stop.json"
 	stop_bg "$SANDBOX_PID"
 }
 

@@ -22,6 +22,7 @@ import {
 	type IRunExecutionData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type NodeExecutionHint,
 } from 'n8n-workflow';
 
 // The explicit .ts: tsx (demo, bench) would otherwise resolve `.node` to the codex .node.json.
@@ -112,11 +113,27 @@ export interface NodeRun {
 	/** The node's error, when it threw (message and description as n8n shows them). */
 	error?: { message: string; description?: string | null; name?: string };
 	status: IRun['status'];
+	/** What the node put in its output pane (execution hints). */
+	hints: NodeExecutionHint[];
 	run: IRun;
 }
 
 /** Runs Test Items → Number Portability Lookup once and returns what the node produced. */
 export async function runNode(options: NodeRunOptions): Promise<NodeRun> {
+	return await startNodeRun(options).result;
+}
+
+/** A run under way, which can be stopped the way n8n's editor stops one. */
+export interface StartedNodeRun {
+	/** Cancels the run WorkflowExecute returned: the Stop button, a timeout and a queue-mode stop all do this. */
+	cancel(): void;
+	/** Settles once the node's own promise has: n8n's engine settles only then, even after a cancel. */
+	readonly settled: Promise<void>;
+	/** What the run produced, once settled. */
+	readonly result: Promise<NodeRun>;
+}
+
+export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
 	const nodes: INode[] = [
 		{ id: 'start', name: 'Test Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -184,16 +201,21 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRun> {
 		},
 	} as unknown as IRunExecutionData;
 
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	const run = await done;
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
-	const error = taskData?.error ?? run.data.resultData.error;
-	return {
-		outputs: (taskData?.data?.main ?? []).map((items: INodeExecutionData[] | null) => items ?? []),
-		error: error
-			? { message: error.message, description: (error as { description?: string | null }).description, name: error.name }
-			: undefined,
-		status: run.status,
-		run,
-	};
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const settled = Promise.resolve(execution).then(() => undefined);
+	const result = settled.then(async () => {
+		const run = await done;
+		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+		const error = taskData?.error ?? run.data.resultData.error;
+		return {
+			outputs: (taskData?.data?.main ?? []).map((items: INodeExecutionData[] | null) => items ?? []),
+			error: error
+				? { message: error.message, description: (error as { description?: string | null }).description, name: error.name }
+				: undefined,
+			status: run.status,
+			hints: taskData?.hints ?? [],
+			run,
+		};
+	});
+	return { cancel: () => execution.cancel(), settled, result };
 }

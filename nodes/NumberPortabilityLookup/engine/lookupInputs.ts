@@ -9,6 +9,7 @@ import {
 	type LookupRunReport,
 	type StreamingLookupRun,
 } from './scheduling/lookupRun';
+import { TimeSlices, WORK_SLICE_MS } from './scheduling/timeSlices';
 import type { LookupTransport } from './scheduling/transportContract';
 import type { LookupItemJson, NotLookedUpReason, NumberOutcome, RouteBy, RouteName } from './types';
 
@@ -85,7 +86,6 @@ export class LookupSession {
 	private readonly digitsOf: Array<string | null> = [];
 	private readonly localOutcomes = new Map<number, NumberOutcome>();
 	private readonly queued = new Set<string>();
-	private unread = 0;
 	private readonly run: StreamingLookupRun;
 
 	constructor(
@@ -126,15 +126,6 @@ export class LookupSession {
 		}
 	}
 
-	/** An item the run was stopped before reading: it still yields one result, `stopped`. */
-	addUnread(itemIndex: number): void {
-		this.unread++;
-		this.localOutcomes.set(this.inputs.length, { lookedUp: false, reason: 'stopped', detail: '' });
-		this.inputs.push({ itemIndex, input: null });
-		this.digitsOf.push(null);
-		this.jobKeys.push(null);
-	}
-
 	progress(): LookupRunProgress {
 		return this.run.progress();
 	}
@@ -145,14 +136,20 @@ export class LookupSession {
 		await this.run.report;
 	}
 
-	/** No more inputs: waits for every outcome and routes the results, in input order. */
+	/**
+	 * No more inputs: waits for every outcome and routes the results, in input order, giving the
+	 * event loop a turn every few milliseconds. A run stopped through its signal has no results:
+	 * n8n has already ended the execution, and building them would only delay the stop.
+	 */
 	async finish(): Promise<{ results: RoutedResult[]; report: LookupInputsReport }> {
 		this.run.close();
 		const { outcomes, ...run } = await this.run.report;
 		const { inputs, jobKeys, digitsOf, localOutcomes, settings } = this;
-		const results: RoutedResult[] = new Array<RoutedResult>(inputs.length);
 		const routes: Partial<Record<RouteName, number>> = {};
-		for (let index = 0; index < inputs.length; index++) {
+		const results: RoutedResult[] = new Array<RoutedResult>(run.stopped ? 0 : inputs.length);
+		const slices = new TimeSlices(WORK_SLICE_MS);
+		for (let index = 0; index < results.length; index++) {
+			if (slices.due()) await slices.yield();
 			const key = jobKeys[index];
 			const outcome = (key === null ? localOutcomes.get(index) : outcomes.get(key)) ?? {
 				lookedUp: false as const,
@@ -180,7 +177,7 @@ export class LookupSession {
 				inputs: inputs.length,
 				numbersToLookUp: this.queued.size,
 				numbersLookedUp,
-				answeredLocally: localOutcomes.size - this.unread,
+				answeredLocally: localOutcomes.size,
 				routes,
 				notLookedUp,
 			},

@@ -11,6 +11,7 @@ import {
 import { LookupSession, type LookupSettings, type RoutedResult } from '../engine/lookupInputs';
 import { routeNamesFor } from '../engine/results/routes';
 import { summariseRun } from '../engine/results/runSummary';
+import { TimeSlices, WORK_SLICE_MS } from '../engine/scheduling/timeSlices';
 import type { NotLookedUpReason, RouteBy } from '../engine/types';
 import { BaseUrlError } from '../transport/baseUrl';
 import { describeFailure, ServiceClient } from '../transport/serviceClient';
@@ -36,8 +37,6 @@ const REQUEST_FAILURES = new Set<NotLookedUpReason>([
  */
 const READ_SLICE_MS = 1;
 
-const nextTurn = async () => await new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Look Up Number and Look Up Numbers share everything but how an item yields its numbers:
  * all numbers of all items are pooled, looked up once, and fanned back out, one output item
@@ -45,7 +44,8 @@ const nextTurn = async () => await new Promise<void>((resolve) => setImmediate(r
  * items are still being read, so reading them costs no time on top of the lookups.
  *
  * When n8n stops the execution (its cancel signal), the run stops at once and the node returns
- * (never throws: n8n's Retry On Fail would run it again); items not read yet come out `stopped`.
+ * no items (never throws: n8n's Retry On Fail would run it again; n8n has already ended the
+ * execution and keeps nothing a stopped node returns).
  */
 export async function executeLookups(
 	ctx: IExecuteFunctions,
@@ -62,15 +62,16 @@ export async function executeLookups(
 	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
 	const session = new LookupSession(settings, client);
 	const leaveAccount = client.joinAccount(settings.maxConnections);
-	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => session.progress());
+	let itemsRead = 0;
+	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => ({
+		...session.progress(),
+		itemsRead,
+		items: items.length,
+	}));
 	let outcome: Awaited<ReturnType<LookupSession['finish']>>;
 	try {
-		let sliceStart = Date.now();
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			if (signal?.aborted) {
-				session.addUnread(itemIndex);
-				continue;
-			}
+		const slices = new TimeSlices(READ_SLICE_MS);
+		for (let itemIndex = 0; itemIndex < items.length && !signal?.aborted; itemIndex++) {
 			let numbers: unknown[];
 			try {
 				numbers = numbersOf(itemIndex);
@@ -84,10 +85,8 @@ export async function executeLookups(
 				numbers = [null];
 			}
 			for (const input of numbers) session.add({ itemIndex, input });
-			if (Date.now() - sliceStart >= READ_SLICE_MS) {
-				await nextTurn();
-				sliceStart = Date.now();
-			}
+			itemsRead = itemIndex + 1;
+			if (slices.due()) await slices.yield();
 		}
 		outcome = await session.finish();
 	} finally {
@@ -95,9 +94,10 @@ export async function executeLookups(
 		leaveAccount();
 	}
 	const { results, report } = outcome;
+	const routeNames = routeNamesFor(routeBy);
+	if (report.stopped) return routeNames.map(() => []);
 
-	// A stopped run returns what it has (n8n discards it); an error now would only be retried.
-	if (!report.stopped && !ctx.continueOnFail()) {
+	if (!ctx.continueOnFail()) {
 		if (report.invalidCredentials) {
 			throw new NodeApiError(ctx.getNode(), { message: 'FAIL Invalid password' } as JsonObject, {
 				message: 'The Number Portability Lookup service refused the credential',
@@ -114,9 +114,10 @@ export async function executeLookups(
 		}
 	}
 
-	const routeNames = routeNamesFor(routeBy);
 	const outputs: INodeExecutionData[][] = routeNames.map(() => []);
+	const slices = new TimeSlices(WORK_SLICE_MS);
 	for (const result of results) {
+		if (slices.due()) await slices.yield();
 		outputs[routeNames.indexOf(result.route)].push({
 			json: result.json as unknown as IDataObject,
 			pairedItem: { item: result.itemIndex },

@@ -26,7 +26,7 @@ const REASON_TEXT: Readonly<Record<NotLookedUpReason, string>> = {
 	request_rejected:
 		'The service rejected the request that held this number; check the node settings and run again.',
 	stopped:
-		'The execution was stopped (the Stop button, the workflow timeout or a queue-mode stop) before this number was looked up.',
+		'The execution was stopped (the Stop button, the workflow timeout or a queue-mode stop) before this number was looked up; run again for it.',
 };
 
 export function reasonText(reason: NotLookedUpReason): string {
