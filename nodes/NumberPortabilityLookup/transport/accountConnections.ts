@@ -74,8 +74,15 @@ export class AccountConnections implements ConnectionBudget {
 		return this.configurationProblem ? [this.configurationProblem] : [];
 	}
 
-	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
-	async acquire(signal?: AbortSignal): Promise<ConnectionPermit> {
+	/**
+	 * Waits for a permit; the dispatcher returned is capped at the limit in force. `admit`, when
+	 * given, runs with the permit held and before the dispatcher is chosen (the Redis budget waits
+	 * there for its lease: every socket then holds a lease, so a pool may open beside a closing one).
+	 */
+	async acquire(
+		signal?: AbortSignal,
+		admit?: (signal?: AbortSignal) => Promise<void>,
+	): Promise<ConnectionPermit> {
 		if (signal?.aborted) throw abortError(signal);
 		for (;;) {
 			if (this.inUse >= this.limit) {
@@ -99,6 +106,15 @@ export class AccountConnections implements ConnectionBudget {
 			break;
 		}
 		this.inUse++;
+		if (admit) {
+			try {
+				await admit(signal);
+			} catch (error) {
+				this.inUse--;
+				this.wake();
+				throw error;
+			}
+		}
 		const dispatcher = this.dispatcherFor(this.limit);
 		let released = false;
 		return {
