@@ -92,3 +92,32 @@ async function ping(port: number): Promise<boolean> {
 		socket.on('error', () => undefined);
 	});
 }
+
+/** A TCP relay to `targetPort` that counts the connections made to it (was Redis contacted?). */
+export async function countingRelay(
+	targetPort: number,
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+	let count = 0;
+	const sockets = new Set<import('node:net').Socket>();
+	const relay = createServer((client) => {
+		count++;
+		const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('error', () => undefined);
+			socket.on('close', () => sockets.delete(socket));
+		}
+		client.pipe(upstream).pipe(client);
+		client.on('close', () => upstream.destroy());
+		upstream.on('close', () => client.destroy());
+	});
+	await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (relay.address() as { port: number }).port,
+		connections: () => count,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => relay.close(resolve));
+		},
+	};
+}
