@@ -96,5 +96,11 @@ describe('where the connection budget lives (environment)', () => {
 			mode: 'process',
 			problem: expect.stringContaining('QUEUE_BULL_REDIS_PASSWORD_FILE'),
 		});
+		expect(
+			readBudgetSettings({
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_CLUSTER_NODES: 'a:6379,b:6379',
+			}),
+		).toMatchObject({ mode: 'process', problem: expect.stringContaining('Redis Cluster') });
 	});
 });
