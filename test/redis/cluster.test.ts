@@ -1,37 +1,27 @@
-import { startSandbox } from '../../sandbox';
-import { startRedis, type RedisServer } from './redisServer';
-import { startWorker, stopWorkers, type Worker } from './workers';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { useSandbox } from '../node/sandboxAccount';
+import { leaseMembers, useRedis, useWorkers } from './suite';
+import { startWorker } from './workers';
 
 /**
  * Four processes, each running the node through n8n's engine with Max Connections 5, against
  * one account whose limit is 5: the Redis budget must keep their sockets together within it.
  */
 describe('the connection budget across 4 processes (real Redis)', () => {
-	let redis: RedisServer;
-	let sandbox: Sandbox | undefined;
-	const workers: Worker[] = [];
-
-	beforeAll(async () => {
-		redis = await startRedis();
-	});
-	afterEach(async () => {
-		stopWorkers(workers);
-		await sandbox?.close();
-	});
-	afterAll(async () => {
-		await redis?.stop();
-	});
+	const redis = useRedis();
+	const sandboxes = useSandbox();
+	const workers = useWorkers();
 
 	it('4 processes × Max Connections 5 share the account limit of 5: peak ≤ 5, no refusal, every item out', async () => {
-		sandbox = await startSandbox({ maxConnections: 5, latency: { baseMs: 40, perNumberMs: 1 } });
+		const sandbox = await sandboxes.start({
+			maxConnections: 5,
+			latency: { baseMs: 40, perNumberMs: 1 },
+		});
 		const PER_WORKER = 1_000;
 		for (let w = 0; w < 4; w++) {
 			workers.push(
 				startWorker({
 					NPL_CONNECTION_BUDGET: 'redis',
-					NPL_REDIS_URL: redis.url,
+					NPL_REDIS_URL: redis().url,
 					CHILD_BASE_URL: sandbox.url,
 					CHILD_FIRST: String(w * PER_WORKER),
 					CHILD_COUNT: String(PER_WORKER),
@@ -72,8 +62,6 @@ describe('the connection budget across 4 processes (real Redis)', () => {
 		expect(refused).toBe(0);
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
 		// Every worker gave its leases back when it was done.
-		expect(
-			redis.cli('EVAL', "return #redis.call('KEYS', ARGV[1])", '0', 'n8n-nodes-npl:leases:*'),
-		).toBe('0');
+		expect(leaseMembers(redis())).toEqual([]);
 	}, 120_000);
 });

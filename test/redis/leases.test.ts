@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 
-import { startSandbox } from '../../sandbox';
+import type { startSandbox } from '../../sandbox';
+import { useSandbox } from '../node/sandboxAccount';
 import { runNode } from '../harness/n8nEngine';
 import {
 	accountConnections,
 	closeAllAccountConnections,
 } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import { ServiceClient } from '../../nodes/NumberPortabilityLookup/transport/serviceClient';
-import { countingRelay, freePort, startRedis, type RedisServer } from './redisServer';
+import { countingRelay, freePort } from './redisServer';
+import { useEnv, useRedis } from './suite';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -44,36 +46,17 @@ const leaseKey = (prefix: string, sandbox: Sandbox) =>
 		.digest('hex')}`;
 
 describe('leases in a real Redis, in one process', () => {
-	let redis: RedisServer;
-	let sandbox: Sandbox | undefined;
-	const saved = Object.fromEntries(BUDGET_ENV.map((name) => [name, process.env[name]]));
-
-	beforeAll(async () => {
-		redis = await startRedis();
-	});
-	beforeEach(() => {
-		for (const name of BUDGET_ENV) delete process.env[name];
-	});
-	afterEach(async () => {
-		await closeAllAccountConnections();
-		await sandbox?.close();
-		sandbox = undefined;
-		for (const [name, value] of Object.entries(saved)) {
-			if (value === undefined) delete process.env[name];
-			else process.env[name] = value;
-		}
-	});
-	afterAll(async () => {
-		await redis?.stop();
-	});
+	const redis = useRedis();
+	const sandboxes = useSandbox();
+	useEnv(BUDGET_ENV);
 
 	it('takes a lease per open socket under the account key, and gives them back once idle', async () => {
-		sandbox = await startSandbox({
+		const sandbox = await sandboxes.start({
 			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
 			latency: { baseMs: 30, perNumberMs: 1 },
 		});
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
-		process.env.NPL_REDIS_URL = redis.url;
+		process.env.NPL_REDIS_URL = redis().url;
 		process.env.NPL_REDIS_KEY_PREFIX = 'npl-test:';
 		const key = leaseKey('npl-test:', sandbox);
 
@@ -81,7 +64,7 @@ describe('leases in a real Redis, in one process', () => {
 		let sampling = true;
 		const sampler = (async () => {
 			while (sampling) {
-				peakLeases = Math.max(peakLeases, Number(redis.cli('ZCARD', key)));
+				peakLeases = Math.max(peakLeases, Number(redis().cli('ZCARD', key)));
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
 		})();
@@ -94,22 +77,24 @@ describe('leases in a real Redis, in one process', () => {
 		expect(peakLeases).toBeGreaterThanOrEqual(1);
 		expect(peakLeases).toBeLessThanOrEqual(5);
 		// Every key is the account's, and no key or member names the password or the user.
-		const keys = redis.cli('KEYS', '*').split('\n').filter(Boolean);
+		const keys = redis().cli('KEYS', '*').split('\n').filter(Boolean);
 		expect(keys.every((name) => name === key)).toBe(true);
-		expect(redis.cli('ZRANGE', key, '0', '-1')).not.toMatch(new RegExp(`${PASSWORD}|demo`));
+		expect(redis().cli('ZRANGE', key, '0', '-1')).not.toMatch(new RegExp(`${PASSWORD}|demo`));
 
 		// No request is waiting or in flight: the idle sockets close and their leases go back.
 		const deadline = Date.now() + 2_000;
-		while (Number(redis.cli('ZCARD', key)) > 0 && Date.now() < deadline) {
+		while (Number(redis().cli('ZCARD', key)) > 0 && Date.now() < deadline) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
-		expect(Number(redis.cli('ZCARD', key))).toBe(0);
+		expect(Number(redis().cli('ZCARD', key))).toBe(0);
 		expect(sandbox.connections.openSockets('demo')).toBe(0);
 	});
 
 	it('opens no Redis connection in regular mode (auto), and does in queue mode', async () => {
-		sandbox = await startSandbox({ accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }] });
-		const relay = await countingRelay(redis.port);
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+		});
+		const relay = await countingRelay(redis().port);
 		try {
 			process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
 			process.env.QUEUE_BULL_REDIS_PORT = String(relay.port);
@@ -137,7 +122,9 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('falls back to the per-process budget when Redis cannot be reached: no hang, every item, one notice', async () => {
-		sandbox = await startSandbox({ accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }] });
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+		});
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = `redis://:${PASSWORD}@127.0.0.1:${await freePort()}/0`;
 
@@ -163,9 +150,11 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('counts a client as using Redis, without notices, when Redis is there', async () => {
-		sandbox = await startSandbox({ accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }] });
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+		});
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
-		process.env.NPL_REDIS_URL = redis.url;
+		process.env.NPL_REDIS_URL = redis().url;
 		const client = new ServiceClient(
 			{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
 			{ includeMsc: false, timeoutMs: 10_000 },
@@ -176,13 +165,15 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('stops waiting for a lease at once when the signal aborts (account full in Redis)', async () => {
-		sandbox = await startSandbox({ accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }] });
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+		});
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
-		process.env.NPL_REDIS_URL = redis.url;
+		process.env.NPL_REDIS_URL = redis().url;
 		const key = leaseKey('n8n-nodes-npl:', sandbox);
 		// Five leases of "another process", alive for a minute: the account is full.
-		const expiry = String(Number(redis.cli('TIME').split('\n')[0]) * 1000 + 60_000);
-		for (let i = 1; i <= 5; i++) redis.cli('ZADD', key, expiry, `other-process:${i}`);
+		const expiry = String(Number(redis().cli('TIME').split('\n')[0]) * 1000 + 60_000);
+		for (let i = 1; i <= 5; i++) redis().cli('ZADD', key, expiry, `other-process:${i}`);
 
 		const budget = accountConnections(new URL(sandbox.url).href, 'demo');
 		const leave = budget.join(5);
@@ -200,8 +191,8 @@ describe('leases in a real Redis, in one process', () => {
 		controller.abort();
 		await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
 		expect(Date.now() - abortedAt).toBeLessThan(100);
-		expect(Number(redis.cli('ZCARD', key))).toBe(5);
+		expect(Number(redis().cli('ZCARD', key))).toBe(5);
 		leave();
-		redis.cli('DEL', key);
+		redis().cli('DEL', key);
 	});
 });

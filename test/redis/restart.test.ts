@@ -1,25 +1,13 @@
-import { startSandbox } from '../../sandbox';
+import { useSandbox } from '../node/sandboxAccount';
 import { runNode } from '../harness/n8nEngine';
-import {
-	accountConnections,
-	closeAllAccountConnections,
-} from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
-import { startRedis, type RedisServer } from './redisServer';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { accountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import type { RedisServer } from './redisServer';
+import { leaseMembers, useEnv, useRedis } from './suite';
 
 const ENV = ['NPL_CONNECTION_BUDGET', 'NPL_REDIS_URL', 'NPL_REDIS_LEASE_MS'];
 const COUNT = 1_500;
 
-const liveLeases = (redis: RedisServer) =>
-	Number(
-		redis.cli(
-			'EVAL',
-			"local k = redis.call('KEYS', ARGV[1]) if #k == 0 then return 0 end return redis.call('ZCARD', k[1])",
-			'0',
-			'n8n-nodes-npl:leases:*',
-		) || 0,
-	);
+const liveLeases = (redis: RedisServer) => leaseMembers(redis).length;
 
 const until = async (what: string, condition: () => boolean, ms = 15_000) => {
 	const deadline = Date.now() + ms;
@@ -30,29 +18,17 @@ const until = async (what: string, condition: () => boolean, ms = 15_000) => {
 };
 
 describe('Redis restarted in the middle of a run (real Redis)', () => {
-	let redis: RedisServer;
-	let sandbox: Sandbox | undefined;
-	const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
-
-	beforeAll(async () => {
-		redis = await startRedis();
-	});
-	afterEach(async () => {
-		await closeAllAccountConnections();
-		await sandbox?.close();
-		for (const [name, value] of Object.entries(saved)) {
-			if (value === undefined) delete process.env[name];
-			else process.env[name] = value;
-		}
-	});
-	afterAll(async () => {
-		await redis?.stop();
-	});
+	const redis = useRedis();
+	const sandboxes = useSandbox();
+	useEnv(ENV);
 
 	it('loses no item, carries on with the per-process budget, says so, and takes leases again once Redis is back', async () => {
-		sandbox = await startSandbox({ maxConnections: 5, latency: { baseMs: 100, perNumberMs: 8 } });
+		const sandbox = await sandboxes.start({
+			maxConnections: 5,
+			latency: { baseMs: 100, perNumberMs: 8 },
+		});
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
-		process.env.NPL_REDIS_URL = redis.url;
+		process.env.NPL_REDIS_URL = redis().url;
 		process.env.NPL_REDIS_LEASE_MS = '3000';
 
 		const running = runNode({
@@ -69,17 +45,17 @@ describe('Redis restarted in the middle of a run (real Redis)', () => {
 		let finished = false;
 		void running.finally(() => (finished = true));
 
-		await until('leases in Redis', () => liveLeases(redis) > 0);
+		await until('leases in Redis', () => liveLeases(redis()) > 0);
 		// A crash: Redis (no persistence) comes back empty a moment later.
-		await redis.stop({ hard: true });
+		await redis().stop({ hard: true });
 		const requestsAtCrash = sandbox.requests.length;
 		await until(
 			'requests sent without Redis',
-			() => sandbox!.requests.length >= requestsAtCrash + 5,
+			() => sandbox.requests.length >= requestsAtCrash + 5,
 		);
-		await redis.start();
-		await until('leases in the restarted Redis', () => liveLeases(redis) > 0 || finished);
-		const leasesAfterRestart = liveLeases(redis);
+		await redis().start();
+		await until('leases in the restarted Redis', () => liveLeases(redis()) > 0 || finished);
+		const leasesAfterRestart = liveLeases(redis());
 		const run = await running;
 
 		const budget = accountConnections(new URL(sandbox.url).href, 'demo');

@@ -1,47 +1,27 @@
-import { startSandbox } from '../../sandbox';
-import { startRedis, type RedisServer } from './redisServer';
-import { startWorker, stopWorkers, type Worker } from './workers';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { useSandbox } from '../node/sandboxAccount';
+import { leaseMembers, useRedis, useWorkers } from './suite';
+import { startWorker } from './workers';
 
 const LEASE_MS = 3_000;
 
-/** The leases held, as "pid-random:n" members of the account's sorted set. */
-const members = (redis: RedisServer) =>
-	redis
-		.cli(
-			'EVAL',
-			"local k = redis.call('KEYS', ARGV[1]) if #k == 0 then return {} end return redis.call('ZRANGE', k[1], 0, -1)",
-			'0',
-			'n8n-nodes-npl:leases:*',
-		)
-		.split('\n')
-		.filter(Boolean);
-
 describe('a process killed with SIGKILL while holding leases (real Redis)', () => {
-	let redis: RedisServer;
-	let sandbox: Sandbox | undefined;
-	const workers: Worker[] = [];
-
-	beforeAll(async () => {
-		redis = await startRedis();
-	});
-	afterEach(async () => {
-		stopWorkers(workers);
-		await sandbox?.close();
-	});
-	afterAll(async () => {
-		await redis?.stop();
-	});
+	const redis = useRedis();
+	const sandboxes = useSandbox();
+	const workers = useWorkers();
+	const victimLeases = (pid: number | undefined) =>
+		leaseMembers(redis()).filter((member) => member.startsWith(`${pid}-`));
 
 	it('its leases expire on their own and another process gets them within the expiry', async () => {
 		// Slow answers: the first worker holds all 5 leases for seconds.
-		sandbox = await startSandbox({ maxConnections: 5, latency: { baseMs: 200, perNumberMs: 20 } });
+		const sandbox = await sandboxes.start({
+			maxConnections: 5,
+			latency: { baseMs: 200, perNumberMs: 20 },
+		});
 		const env = (first: number) => ({
 			NPL_CONNECTION_BUDGET: 'redis',
-			NPL_REDIS_URL: redis.url,
+			NPL_REDIS_URL: redis().url,
 			NPL_REDIS_LEASE_MS: String(LEASE_MS),
-			CHILD_BASE_URL: sandbox!.url,
+			CHILD_BASE_URL: sandbox.url,
 			CHILD_FIRST: String(first),
 			CHILD_COUNT: '500',
 			CHILD_NUMBERS_PER_REQUEST: '25',
@@ -54,20 +34,17 @@ describe('a process killed with SIGKILL while holding leases (real Redis)', () =
 
 		victim.go();
 		const deadline = Date.now() + 20_000;
-		while (
-			members(redis).filter((member) => member.startsWith(`${victim.child.pid}-`)).length < 5
-		) {
-			if (Date.now() > deadline)
-				throw new Error(`the victim never held 5 leases: ${members(redis).join(', ')}`);
+		while (victimLeases(victim.child.pid).length < 5) {
+			if (Date.now() > deadline) {
+				throw new Error(`the victim never held 5 leases: ${leaseMembers(redis()).join(', ')}`);
+			}
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 		victim.child.kill('SIGKILL');
 		const killedAt = Date.now();
 		await victim.result.catch(() => undefined);
 		// The process is gone, its sockets closed by the kernel; its leases are still there.
-		expect(
-			members(redis).filter((member) => member.startsWith(`${victim.child.pid}-`)),
-		).toHaveLength(5);
+		expect(victimLeases(victim.child.pid)).toHaveLength(5);
 		const requestsBefore = sandbox.requests.length;
 
 		survivor.go();
@@ -84,6 +61,6 @@ describe('a process killed with SIGKILL while holding leases (real Redis)', () =
 		expect(firstRequestAfterKill).toBeLessThanOrEqual(LEASE_MS + 1_500);
 		expect(sandbox.requests.filter((record) => record.outcome === 'rate_limited')).toHaveLength(0);
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
-		expect(members(redis)).toEqual([]);
+		expect(leaseMembers(redis())).toEqual([]);
 	}, 120_000);
 });
