@@ -7,8 +7,9 @@ import {
 	accountConnections,
 	closeAllAccountConnections,
 } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import type { RedisAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/redisAccountConnections';
 import { ServiceClient } from '../../nodes/NumberPortabilityLookup/transport/serviceClient';
-import { countingRelay, freePort } from './redisServer';
+import { connectProxy, countingRelay, freePort } from './redisServer';
 import { useEnv, useRedis } from './suite';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -20,6 +21,8 @@ const BUDGET_ENV = [
 	'EXECUTIONS_MODE',
 	'QUEUE_BULL_REDIS_HOST',
 	'QUEUE_BULL_REDIS_PORT',
+	'HTTP_PROXY',
+	'NO_PROXY',
 ];
 const PASSWORD = 'pw-s3cret-redis';
 
@@ -38,6 +41,10 @@ const lookupRun = async (sandbox: Sandbox, count: number, first = 0) =>
 
 const lookedUp = (run: Awaited<ReturnType<typeof lookupRun>>) =>
 	run.outputs.flat().filter((item) => item.json.lookedUp === true).length;
+
+/** The Redis budget of the sandbox's account, for its lease counts. */
+const budgetOf = (sandbox: Sandbox) =>
+	accountConnections(new URL(sandbox.url).href, 'demo') as RedisAccountConnections;
 
 /** The account's lease key as the contract fixes it: prefix + sha256(normalised base URL + NUL + user). */
 const leaseKey = (prefix: string, sandbox: Sandbox) =>
@@ -88,6 +95,42 @@ describe('leases in a real Redis, in one process', () => {
 		}
 		expect(Number(redis().cli('ZCARD', key))).toBe(0);
 		expect(sandbox.connections.openSockets('demo')).toBe(0);
+	});
+
+	it('takes a lease per tunnel through an HTTP proxy from the environment', async () => {
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+			latency: { baseMs: 30, perNumberMs: 1 },
+		});
+		const proxy = await connectProxy();
+		try {
+			process.env.NPL_CONNECTION_BUDGET = 'redis';
+			process.env.NPL_REDIS_URL = redis().url;
+			process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
+			process.env.NO_PROXY = '';
+			const key = leaseKey('n8n-nodes-npl:', sandbox);
+			let peakLeases = 0;
+			let peakBound = 0;
+			const running = lookupRun(sandbox, 200);
+			let done = false;
+			void running.finally(() => (done = true));
+			while (!done) {
+				peakLeases = Math.max(peakLeases, Number(redis().cli('ZCARD', key)));
+				// Leases held by open sockets (tunnels), not only by requests waiting for one.
+				peakBound = Math.max(peakBound, budgetOf(sandbox).leaseCounts.bound);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			const run = await running;
+			expect(lookedUp(run)).toBe(200);
+			expect(proxy.tunnels()).toBeGreaterThan(0);
+			expect(peakLeases).toBeGreaterThanOrEqual(1);
+			expect(peakLeases).toBeLessThanOrEqual(5);
+			expect(peakBound).toBeGreaterThanOrEqual(1);
+			expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
+		} finally {
+			await closeAllAccountConnections();
+			await proxy.close();
+		}
 	});
 
 	it('opens no Redis connection in regular mode (auto), and does in queue mode', async () => {

@@ -121,3 +121,40 @@ export async function countingRelay(
 		},
 	};
 }
+
+/** An HTTP proxy that only tunnels (CONNECT), counting the tunnels it opened. */
+export async function connectProxy(): Promise<{
+	port: number;
+	tunnels: () => number;
+	close: () => Promise<void>;
+}> {
+	const { createServer: createHttpServer } = await import('node:http');
+	let count = 0;
+	const sockets = new Set<import('node:net').Socket>();
+	const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+	proxy.on('connect', (request, client: import('node:net').Socket, head: Buffer) => {
+		count++;
+		const [host, port] = String(request.url).split(':');
+		const upstream = createConnection({ host, port: Number(port) }, () => {
+			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			upstream.write(head);
+			client.pipe(upstream).pipe(client);
+		});
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('error', () => undefined);
+			socket.on('close', () => sockets.delete(socket));
+		}
+		client.on('close', () => upstream.destroy());
+		upstream.on('close', () => client.destroy());
+	});
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (proxy.address() as { port: number }).port,
+		tunnels: () => count,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => proxy.close(resolve));
+		},
+	};
+}
