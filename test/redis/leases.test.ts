@@ -207,6 +207,31 @@ describe('leases in a real Redis, in one process', () => {
 		expect(client.coordinationNotices()).toEqual([]);
 	});
 
+	it('lets Get Balance (outside a run) have a connection while other processes hold some, below the limit', async () => {
+		const sandbox = await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+		});
+		process.env.NPL_CONNECTION_BUDGET = 'redis';
+		process.env.NPL_REDIS_URL = redis().url;
+		const key = leaseKey('n8n-nodes-npl:', sandbox);
+		const expiry = String(Number(redis().cli('TIME').split('\n')[0]) * 1000 + 60_000);
+		for (let i = 1; i <= 3; i++) redis().cli('ZADD', key, expiry, `other-process:${i}`);
+		try {
+			const client = new ServiceClient(
+				{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
+				{ includeMsc: false, timeoutMs: 5_000 },
+			);
+			const balance = client.balance();
+			const outcome = await Promise.race([
+				balance.then(() => 'answered'),
+				new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3_000)),
+			]);
+			expect(outcome).toBe('answered');
+		} finally {
+			redis().cli('DEL', key);
+		}
+	});
+
 	it('stops waiting for a lease at once when the signal aborts (account full in Redis)', async () => {
 		const sandbox = await sandboxes.start({
 			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],

@@ -7,6 +7,9 @@ import {
 	type ConnectionPermit,
 } from './connectionBudget';
 
+/** Max Connections' default, the service's documented limit per account. */
+const DEFAULT_MAX_CONNECTIONS = 5;
+
 /**
  * One open-connection budget per account per process (regular mode; and, under the Redis
  * budget, this process's share in queue mode).
@@ -53,6 +56,18 @@ export class AccountConnections implements ConnectionBudget {
 		// Outside a run (the credential test, Get Balance) one connection is plenty.
 		if (configured === Infinity) configured = 1;
 		return Math.min(configured, this.lowered ?? Infinity);
+	}
+
+	/**
+	 * The account's limit as this process knows it: what the Redis budget asks for a new socket
+	 * with. Within a run, the limit in force; outside one (the credential test, Get Balance) the
+	 * default Max Connections, for their one connection must not wait until the whole account is
+	 * idle in every process.
+	 */
+	get accountLimit(): number {
+		return this.runs.size > 0
+			? this.limit
+			: Math.min(DEFAULT_MAX_CONNECTIONS, this.lowered ?? Infinity);
 	}
 
 	get openPermits(): number {

@@ -36,7 +36,7 @@ export class RedisAccountConnections implements ConnectionBudget {
 			link,
 			`${link.keyPrefix}leases:${accountHash}`,
 			`${link.keyPrefix}released:${accountHash}`,
-			() => this.local.limit,
+			() => this.local.accountLimit,
 			{
 				onRedisProblem: (what) => this.redisProblem(what),
 				onRedisOk: () => this.redisBack(),
