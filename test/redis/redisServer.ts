@@ -92,3 +92,69 @@ async function ping(port: number): Promise<boolean> {
 		socket.on('error', () => undefined);
 	});
 }
+
+/** A TCP relay to `targetPort` that counts the connections made to it (was Redis contacted?). */
+export async function countingRelay(
+	targetPort: number,
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+	let count = 0;
+	const sockets = new Set<import('node:net').Socket>();
+	const relay = createServer((client) => {
+		count++;
+		const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('error', () => undefined);
+			socket.on('close', () => sockets.delete(socket));
+		}
+		client.pipe(upstream).pipe(client);
+		client.on('close', () => upstream.destroy());
+		upstream.on('close', () => client.destroy());
+	});
+	await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (relay.address() as { port: number }).port,
+		connections: () => count,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => relay.close(resolve));
+		},
+	};
+}
+
+/** An HTTP proxy that only tunnels (CONNECT), counting the tunnels it opened. */
+export async function connectProxy(): Promise<{
+	port: number;
+	tunnels: () => number;
+	close: () => Promise<void>;
+}> {
+	const { createServer: createHttpServer } = await import('node:http');
+	let count = 0;
+	const sockets = new Set<import('node:net').Socket>();
+	const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+	proxy.on('connect', (request, client: import('node:net').Socket, head: Buffer) => {
+		count++;
+		const [host, port] = String(request.url).split(':');
+		const upstream = createConnection({ host, port: Number(port) }, () => {
+			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			upstream.write(head);
+			client.pipe(upstream).pipe(client);
+		});
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('error', () => undefined);
+			socket.on('close', () => sockets.delete(socket));
+		}
+		client.on('close', () => upstream.destroy());
+		upstream.on('close', () => client.destroy());
+	});
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (proxy.address() as { port: number }).port,
+		tunnels: () => count,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => proxy.close(resolve));
+		},
+	};
+}

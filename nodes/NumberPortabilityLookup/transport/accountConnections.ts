@@ -7,6 +7,9 @@ import {
 	type ConnectionPermit,
 } from './connectionBudget';
 
+/** Max Connections' default, the service's documented limit per account. */
+const DEFAULT_MAX_CONNECTIONS = 5;
+
 /**
  * One open-connection budget per account per process (regular mode; and, under the Redis
  * budget, this process's share in queue mode).
@@ -55,6 +58,18 @@ export class AccountConnections implements ConnectionBudget {
 		return Math.min(configured, this.lowered ?? Infinity);
 	}
 
+	/**
+	 * The account's limit as this process knows it: what the Redis budget asks for a new socket
+	 * with. Within a run, the limit in force; outside one (the credential test, Get Balance) the
+	 * default Max Connections, for their one connection must not wait until the whole account is
+	 * idle in every process.
+	 */
+	get accountLimit(): number {
+		return this.runs.size > 0
+			? this.limit
+			: Math.min(DEFAULT_MAX_CONNECTIONS, this.lowered ?? Infinity);
+	}
+
 	get openPermits(): number {
 		return this.inUse;
 	}
@@ -74,8 +89,15 @@ export class AccountConnections implements ConnectionBudget {
 		return this.configurationProblem ? [this.configurationProblem] : [];
 	}
 
-	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
-	async acquire(signal?: AbortSignal): Promise<ConnectionPermit> {
+	/**
+	 * Waits for a permit; the dispatcher returned is capped at the limit in force. `admit`, when
+	 * given, runs with the permit held and before the dispatcher is chosen (the Redis budget waits
+	 * there for its lease: every socket then holds a lease, so a pool may open beside a closing one).
+	 */
+	async acquire(
+		signal?: AbortSignal,
+		admit?: (signal?: AbortSignal) => Promise<void>,
+	): Promise<ConnectionPermit> {
 		if (signal?.aborted) throw abortError(signal);
 		for (;;) {
 			if (this.inUse >= this.limit) {
@@ -99,6 +121,15 @@ export class AccountConnections implements ConnectionBudget {
 			break;
 		}
 		this.inUse++;
+		if (admit) {
+			try {
+				await admit(signal);
+			} catch (error) {
+				this.inUse--;
+				this.wake();
+				throw error;
+			}
+		}
 		const dispatcher = this.dispatcherFor(this.limit);
 		let released = false;
 		return {

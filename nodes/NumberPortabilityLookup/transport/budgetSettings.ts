@@ -38,6 +38,13 @@ export function readBudgetSettings(env: Env = process.env): BudgetSettings {
 		};
 	}
 	if (mode === 'auto' && (env.EXECUTIONS_MODE ?? '').trim() !== 'queue') return { mode: 'process' };
+	if (!env.NPL_REDIS_URL?.trim() && env.QUEUE_BULL_REDIS_CLUSTER_NODES?.trim()) {
+		return {
+			mode: 'process',
+			problem:
+				'n8n uses a Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES), which the connection budget does not support, so connections were counted in this process only. Set NPL_REDIS_URL to a single Redis to share the budget.',
+		};
+	}
 	let redis: RedisLocation;
 	try {
 		redis = env.NPL_REDIS_URL?.trim() ? fromUrl(env.NPL_REDIS_URL.trim()) : fromQueueSettings(env);

@@ -28,38 +28,54 @@ export class SocketLeases implements LeaseHolder {
 	private readonly held = new Set<string>();
 	private readonly spare: string[] = [];
 	private bound = 0;
+	/** Requests sent (or about to be) with a lease counted for them. */
+	private claimed = 0;
+	private stalls = 0;
 	private nextId = 1;
 	private readonly localWaiters = new Set<() => void>();
 	/** Whether the last Redis call failed: then no call is made until the link is ready again. */
 	private redisDown = false;
 	private stopRenewing: (() => void) | null = null;
 
-	/**
-	 * `wanted()`: how many requests of this process want a connection now (spare leases beyond
-	 * that and the open sockets go back); `limit()`: this process's limit for the account.
-	 */
+	/** `limit()`: this process's limit for the account, sent with each lease request. */
 	constructor(
 		private readonly link: RedisLink,
 		private readonly key: string,
 		private readonly channel: string,
-		private readonly wanted: () => number,
 		private readonly limit: () => number,
 		private readonly events: LeaseEvents,
 	) {}
 
-	get counts(): { held: number; bound: number; spare: number } {
-		return { held: this.held.size, bound: this.bound, spare: this.spare.length };
+	/** Leases held, bound to sockets, spare, claimed by requests; sockets that had to wait for one. */
+	get counts(): { held: number; bound: number; spare: number; claimed: number; stalls: number } {
+		return {
+			held: this.held.size,
+			bound: this.bound,
+			spare: this.spare.length,
+			claimed: this.claimed,
+			stalls: this.stalls,
+		};
 	}
 
 	/**
-	 * Makes sure this process holds at least `inFlight()` leases, waiting while the account is
-	 * full (until `signal` aborts).
+	 * Claims a lease for one request (a spare one, else a new one), waiting while the account is
+	 * full, until `signal` aborts. Each request waits for its own lease only: a process never sits
+	 * on leases it cannot use while it waits for more.
 	 */
-	async reserve(inFlight: () => number, signal?: AbortSignal): Promise<void> {
-		while (this.held.size < inFlight()) {
-			const id = await this.obtain(() => this.held.size >= inFlight(), signal);
+	async claim(signal?: AbortSignal): Promise<void> {
+		const satisfied = () => this.held.size > this.claimed;
+		while (!satisfied()) {
+			const id = await this.obtain(satisfied, signal);
 			if (id) this.spare.push(id);
 		}
+		this.claimed++;
+	}
+
+	/** The request's answer was read; its lease stays with its socket (or goes back). */
+	unclaim(): void {
+		this.claimed--;
+		this.wakeLocal();
+		this.trim();
 	}
 
 	/** A lease for a socket about to connect: a spare one, else a new one (waiting if needed). */
@@ -70,6 +86,7 @@ export class SocketLeases implements LeaseHolder {
 				this.bound++;
 				return spare;
 			}
+			this.stalls++;
 			this.events.onStall();
 			const id = await this.obtain(() => this.spare.length > 0);
 			if (id) {
@@ -88,14 +105,14 @@ export class SocketLeases implements LeaseHolder {
 	unbind(id: string): void {
 		this.bound--;
 		this.spare.push(id);
-		for (const wake of this.localWaiters) wake();
+		this.wakeLocal();
 		this.trim();
 	}
 
-	/** Gives back spare leases beyond max(open sockets, wanted()), so other processes can have them. */
+	/** Gives back spare leases beyond the open sockets and the claims, so other processes can have them. */
 	trim(): void {
 		const gone: string[] = [];
-		while (this.held.size > Math.max(this.bound, this.wanted()) && this.spare.length > 0) {
+		while (this.held.size > Math.max(this.bound, this.claimed) && this.spare.length > 0) {
 			const id = this.spare.pop()!;
 			this.held.delete(id);
 			gone.push(id);
@@ -163,6 +180,10 @@ export class SocketLeases implements LeaseHolder {
 				};
 			}, signal);
 		}
+	}
+
+	private wakeLocal(): void {
+		for (const wake of this.localWaiters) wake();
 	}
 
 	private take(id: string): string {
