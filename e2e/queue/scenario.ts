@@ -160,7 +160,7 @@ async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Pr
 	if (laneName === 'control') {
 		check(
 			overLimit(view, CONNECTIONS),
-			`coordination off (NPL_CONNECTION_BUDGET=process): the socket check fails as it should (${socketFigures(view)})`,
+			`without coordination the account goes over its limit, so the socket check can fail: refusals or more than ${CONNECTIONS} sockets (${socketFigures(view)})`,
 		);
 		note(
 			`control: ${answers.length - answerProblems.length} of ${answers.length} executions answered in full; ${charges.length ? charges.join('; ') : 'each number charged once'}`,
