@@ -176,9 +176,9 @@ run_flavour() {
 	[[ $E2E_BREAK == password ]] && password="wrong-$password" && log "E2E_BREAK=password: the credential gets a wrong password"
 	log "sandbox: $url"
 
-	# A second sandbox, slow (500 ms a request), for the run the workflow's timeout stops.
-	step "n8n-$FLAVOUR: start a slow sandbox (500 ms a request) for the stop scenario" \
-		start_service "$dir/sandbox-slow.json" "$dir/sandbox-slow.log" "$E2E_DIR/sandbox.ts" --credit 100000 --latency-ms 500 || return 1
+	# A second sandbox, slow (2 s a request: one is always in flight, however slowly n8n reads the items), for the run the workflow's timeout stops.
+	step "n8n-$FLAVOUR: start a slow sandbox (2 s a request) for the stop scenario" \
+		start_service "$dir/sandbox-slow.json" "$dir/sandbox-slow.log" "$E2E_DIR/sandbox.ts" --credit 100000 --latency-ms 2000 || return 1
 
 	step "n8n-$FLAVOUR: start the scripted chat model (e2e/fake-openai.ts)" \
 		start_service "$dir/fake-openai.json" "$dir/fake-openai.log" "$E2E_DIR/fake-openai.ts" \
@@ -209,8 +209,10 @@ run_flavour() {
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$wfdir/agent.json" --id nplE2eAgentTool1 \
 		--manual-trigger --node-credential "OpenAI Chat Model=openAiApi:$AI_CRED_ID:$AI_CRED_NAME" \
 		--param 'AI Agent:text="Is +44 7400 900100 ported? Which network is it on now?"' || return 1
+	# 20,000 distinct valid numbers, read from a CSV as the CRM example reads its list.
+	{ echo phone; seq -f '447788%06g' 0 19999; } >"$files/stop-numbers.csv"
 	env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$SLOW_CRED_ID:$SLOW_CRED_NAME" \
-		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 || return 1
+		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 --folder "$files" || return 1
 	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/, the stop scenario's)" \
 		step "n8n-$FLAVOUR: import the workflows" \
 		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
@@ -224,7 +226,7 @@ run_flavour() {
 	step "n8n-$FLAVOUR: run examples/ai-agent-tool.json (the node as an AI agent's tool, scripted model)" \
 		run_scenario "$dir" agent nplE2eAgentTool1 "$wfdir/agent.json" --requests "$dir/fake-openai-requests.jsonl"
 	E2E_CHECKER=check-stop.ts E2E_SANDBOX_INFO="$dir/sandbox-slow.json" \
-		step "n8n-$FLAVOUR: a run of 20,000 numbers (500 ms a request) ended by the workflow's Timeout setting" \
+		step "n8n-$FLAVOUR: a run of 20,000 numbers (2 s a request) ended by the workflow's Timeout setting" \
 		run_scenario "$dir" stop nplE2eStopTime1 "$wfdir/stop.json"
 	stop_bg "$SANDBOX_PID"
 }
