@@ -4,7 +4,8 @@
  * Each function returns the problems found, in words; none means the file is right.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -118,17 +119,62 @@ function permission(workflow: Workflow, job: Job, scope: string): string | undef
 	return granted?.[scope];
 }
 
-/** The step that compares the tag with package.json's version, run as bash in the repo. */
-export function tagCheckPasses(file: string, tag: string, cwd = REPO_DIR): boolean | null {
+/** Runs the `run` of the first step matching `pattern` as bash in `cwd`: did it pass? null: no such step. */
+export function stepPasses(
+	file: string,
+	pattern: RegExp,
+	env: Record<string, string>,
+	cwd = REPO_DIR,
+): boolean | null {
 	const steps = Object.values(read(file).jobs ?? {}).flatMap((job) => job.steps ?? []);
-	const step = steps.find((s) => runs(s, /GITHUB_REF_NAME/) && runs(s, /package\.json/));
+	const step = steps.find((s) => runs(s, pattern));
 	if (!step?.run) return null;
 	const result = spawnSync('bash', ['-e', '-c', step.run], {
 		cwd,
-		env: { ...process.env, GITHUB_REF_NAME: tag },
+		env: { ...process.env, ...env },
 		encoding: 'utf8',
 	});
 	return result.status === 0;
+}
+
+const TAG_CHECK = /GITHUB_REF_NAME[\s\S]*package\.json|package\.json[\s\S]*GITHUB_REF_NAME/;
+const REPOSITORY_CHECK = /GITHUB_REPOSITORY/;
+
+/** A folder holding only a package.json with these fields. */
+function packageFolder(fields: Record<string, unknown>): string {
+	const dir = mkdtempSync(join(tmpdir(), 'npl-package-'));
+	writeFileSync(
+		join(dir, 'package.json'),
+		JSON.stringify({ name: 'x', version: '1.0.0', ...fields }),
+	);
+	return dir;
+}
+
+/** The repository check, run for real: accepts package.json naming the repository, refuses others. */
+function repositoryCheckProblems(file: string): string[] {
+	const env = { GITHUB_REPOSITORY: 'owner/repo' };
+	const right = packageFolder({
+		repository: { type: 'git', url: 'git+https://github.com/owner/repo.git' },
+	});
+	const none = packageFolder({});
+	const other = packageFolder({ repository: 'https://github.com/someone/else' });
+	try {
+		const problems: string[] = [];
+		if (stepPasses(file, REPOSITORY_CHECK, env, right) !== true)
+			problems.push(
+				'publish: the repository check refuses a package.json that names this repository',
+			);
+		if (
+			stepPasses(file, REPOSITORY_CHECK, env, none) !== false ||
+			stepPasses(file, REPOSITORY_CHECK, env, other) !== false
+		)
+			problems.push(
+				'publish: the repository check lets a package.json without this repository through',
+			);
+		return problems;
+	} finally {
+		for (const dir of [right, none, other]) rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 export function publishProblems(file: string, version: string): string[] {
@@ -176,9 +222,10 @@ export function publishProblems(file: string, version: string): string[] {
 			problems.push(`publish job ${name}: publishes without running "npm test" first`);
 		for (const n of tested) problems.push(...testJobProblems(n, jobs[n]));
 	}
-	if (tagCheckPasses(file, `v${version}`) !== true)
+	if (stepPasses(file, TAG_CHECK, { GITHUB_REF_NAME: `v${version}` }) !== true)
 		problems.push(`publish: the tag check refuses v${version}, the version in package.json`);
-	if (tagCheckPasses(file, `v${version}-not-this`) !== false)
+	if (stepPasses(file, TAG_CHECK, { GITHUB_REF_NAME: `v${version}-not-this` }) !== false)
 		problems.push("publish: the tag check lets a tag that is not package.json's version through");
+	problems.push(...repositoryCheckProblems(file));
 	return problems;
 }

@@ -130,6 +130,12 @@ describe('.github/workflows/publish.yml', () => {
 			/no registry-url/,
 		],
 		['a tag check that lets everything through', 'exit 1\n', 'exit 0\n', /lets a tag that is not/],
+		[
+			'a repository check that lets everything through',
+			'              exit 1\n              ;;',
+			'              ;;',
+			/repository check lets a package.json without this repository through/,
+		],
 	])('fails with %s', (_what, from, to, expected) => {
 		expect(publishProblems(brokenCopy(PUBLISH, from, to), VERSION).join('\n')).toMatch(expected);
 	});
