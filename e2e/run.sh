@@ -11,6 +11,8 @@
 #      node stubbed; the same with a threshold the balance is above; the AI agent with the node as
 #      its tool and a scripted chat model, e2e/fake-openai.ts, in place of OpenAI), run each with
 #      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
+#   5. n8n 2 only: the re-check example three times through a production webhook in `n8n start`
+#      (e2e/recheck.sh)
 # Ends with "e2e: N passed, M failed".
 #
 # Environment:
@@ -21,10 +23,13 @@
 #                   password   the credential gets a wrong password
 #                   file-flag  workflows are run with the old `execute --file` (exits 0, runs nothing)
 #                   deps       the installed package's undici is removed before the resolution check
+#                   recheck-max-age  the re-check example gets maxAgeDays 0: every run pays again
 set -euo pipefail
 
 # shellcheck source=e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=e2e/recheck.sh
+source "$(dirname "${BASH_SOURCE[0]}")/recheck.sh"
 cd "$REPO_DIR"
 
 FLAVOURS=${E2E_N8N:-2 1}
@@ -91,6 +96,23 @@ ledger_total() { # what the sandbox charged the account so far, in credits
 	' "$1"
 }
 
+# record_checker_output <dir> <scenario> <output of e2e/check.ts> : one record per ok/not ok line.
+record_checker_output() {
+	local dir=$1 scenario=$2 out=$3 line
+	printf '%s\n' "$out" >"$dir/$scenario.check"
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "n8n-$FLAVOUR $scenario: ${line#ok - }" ;;
+		'not ok - '*) record fail "n8n-$FLAVOUR $scenario: ${line#not ok - }" ;;
+		'#'*) ;;
+		*) [[ -n $line ]] && log "  $line" ;;
+		esac
+	done <<<"$out"
+	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
+		record fail "n8n-$FLAVOUR $scenario: the checker ran"
+	fi
+}
+
 # run_scenario <dir> <scenario> <workflow id> <workflow file> [checker args...]
 # The checker is e2e/check.ts unless E2E_CHECKER names another (e2e/check-stop.ts); the sandbox
 # it reads is $dir/sandbox.json unless E2E_SANDBOX_INFO names another.
@@ -112,19 +134,7 @@ run_scenario() {
 	out=$(PATH="$SYSTEM_PATH" E2E_EXEC_ENDED_MS=$((t1 / 1000000)) node --import tsx "$E2E_DIR/${E2E_CHECKER:-check.ts}" \
 		--scenario "$scenario" --stdout "$dir/$scenario.stdout" --stderr "$dir/$scenario.stderr" --exit-code "$rc" \
 		--sandbox "$sandbox_info" --ledger-before "$before" "$@" 2>&1) || true
-	printf '%s\n' "$out" >"$dir/$scenario.check"
-	local line
-	while IFS= read -r line; do
-		case $line in
-		'ok - '*) record pass "n8n-$FLAVOUR $scenario: ${line#ok - }" ;;
-		'not ok - '*) record fail "n8n-$FLAVOUR $scenario: ${line#not ok - }" ;;
-		'#'*) ;;
-		*) [[ -n $line ]] && log "  $line" ;;
-		esac
-	done <<<"$out"
-	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
-		record fail "n8n-$FLAVOUR $scenario: the checker ran"
-	fi
+	record_checker_output "$dir" "$scenario" "$out"
 	if grep -q '^not ok - ' <<<"$out"; then
 		# n8n logs to stdout before the execution's JSON, and to stderr.
 		log "  n8n's log ($dir/$scenario.stdout, .stderr), last lines:"
@@ -228,6 +238,13 @@ run_flavour() {
 	E2E_CHECKER=check-stop.ts E2E_SANDBOX_INFO="$dir/sandbox-slow.json" \
 		step "n8n-$FLAVOUR: a run of 20,000 numbers (2 s a request) ended by the workflow's Timeout setting" \
 		run_scenario "$dir" stop nplE2eStopTime1 "$wfdir/stop.json"
+	# examples/recheck-stale-numbers.json: in `n8n start` (see e2e/recheck.sh), n8n 2.x only.
+	if [[ $FLAVOUR == 2 ]]; then
+		step "n8n-$FLAVOUR: run examples/recheck-stale-numbers.json three times (e2e/recheck.sh)" \
+			run_recheck "$dir" "$files"
+	else
+		log "n8n-$FLAVOUR: examples/recheck-stale-numbers.json skipped: its Data table node (1.1, Create table) needs n8n 2.x"
+	fi
 	stop_bg "$SANDBOX_PID"
 }
 
