@@ -1,8 +1,13 @@
 /**
- * Checks the stop scenario of the end-to-end test: 20,000 numbers at 500 ms a request (about
- * 20 s of lookups), ended by the workflow's Timeout setting (`settings.executionTimeout`, which
- * `n8n execute` honours; it stops the run the way the editor's Stop button does). Prints
- * `ok - …` / `not ok - …` lines like e2e/check.ts.
+ * Checks the stop scenario of the end-to-end test: 20,000 numbers at 2 s a request (80 s of
+ * lookups at the bound), ended after 8 s by the workflow's Timeout setting
+ * (`settings.executionTimeout`, which `n8n execute` honours; it stops the run the way the
+ * editor's Stop button does). Prints `ok - …` / `not ok - …` lines like e2e/check.ts.
+ *
+ * n8n 2.x's `n8n execute` waits for the node to settle after a stop, so a node that ignored it
+ * would show here as requests after the stop and a late exit. n8n 1.x's exits at the stop without
+ * waiting, which ends the node with the process: there the check holds either way, and the
+ * in-process tests (test/node/stop.test.ts) are what prove the behaviour.
  *
  *   tsx e2e/check-stop.ts --stdout <file> --stderr <file> --exit-code <n> --sandbox <info.json>
  *     (E2E_EXEC_ENDED_MS: when `n8n execute` returned, ms since the epoch)

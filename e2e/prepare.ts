@@ -11,6 +11,10 @@
  *   --stub <node name>           that node becomes a NoOp (same name and wiring): a notifier that
  *                                would send mail stands in as a node whose input the checker reads
  *   --param "<node>:<path>=<json>"  set one parameter (e.g. "Get Balance:options.lowBalanceThreshold=1")
+ *   --webhook-trigger <path>     the schedule or manual trigger becomes a production Webhook (POST
+ *                                <path>, answering with every item of the last node): for workflows
+ *                                that need `n8n start`, such as those using Data tables, which
+ *                                `n8n execute` does not load
  *
  * It fails when a named node does not exist, so the test cannot silently drift from the examples.
  */
@@ -44,6 +48,8 @@ const TRIGGERS_TO_REPLACE = [
 	'n8n-nodes-base.scheduleTrigger',
 	'@n8n/n8n-nodes-langchain.chatTrigger',
 ];
+
+const WEBHOOK_REPLACES = ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'];
 
 function fail(message: string): never {
 	console.error(`prepare: ${message}`);
@@ -80,6 +86,7 @@ function main(): void {
 			stub: { type: 'string', multiple: true, default: [] },
 			param: { type: 'string', multiple: true, default: [] },
 			name: { type: 'string' },
+			'webhook-trigger': { type: 'string' },
 		},
 	});
 	if (!values.in || !values.out || !values.id) fail('--in, --out and --id are required');
@@ -146,6 +153,22 @@ function main(): void {
 			value = raw;
 		}
 		setPath(nodeNamed(workflow, name).parameters, path, value);
+	}
+
+	if (values['webhook-trigger'] !== undefined) {
+		const triggers = workflow.nodes.filter((n) => WEBHOOK_REPLACES.includes(n.type));
+		if (triggers.length !== 1) fail(`"${workflow.name}" needs one schedule or manual trigger`);
+		const [node] = triggers;
+		node.type = 'n8n-nodes-base.webhook';
+		node.typeVersion = 2;
+		node.parameters = {
+			httpMethod: 'POST',
+			path: values['webhook-trigger'],
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		};
+		node.webhookId = `npl-e2e-${values['webhook-trigger']}`;
 	}
 
 	writeFileSync(values.out, JSON.stringify(workflow, null, '\t'));

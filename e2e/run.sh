@@ -11,6 +11,8 @@
 #      node stubbed; the same with a threshold the balance is above; the AI agent with the node as
 #      its tool and a scripted chat model, e2e/fake-openai.ts, in place of OpenAI), run each with
 #      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
+#   5. n8n 2 only: the re-check example three times through a production webhook in `n8n start`
+#      (e2e/recheck.sh)
 # Ends with "e2e: N passed, M failed".
 #
 # Environment:
@@ -21,10 +23,13 @@
 #                   password   the credential gets a wrong password
 #                   file-flag  workflows are run with the old `execute --file` (exits 0, runs nothing)
 #                   deps       the installed package's undici is removed before the resolution check
+#                   recheck-max-age  the re-check example gets maxAgeDays 0: every run pays again
 set -euo pipefail
 
 # shellcheck source=e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=e2e/recheck.sh
+source "$(dirname "${BASH_SOURCE[0]}")/recheck.sh"
 cd "$REPO_DIR"
 
 FLAVOURS=${E2E_N8N:-2 1}
@@ -68,6 +73,23 @@ ledger_total() { # what the sandbox charged the account so far, in credits
 	' "$1"
 }
 
+# record_checker_output <dir> <scenario> <output of e2e/check.ts> : one record per ok/not ok line.
+record_checker_output() {
+	local dir=$1 scenario=$2 out=$3 line
+	printf '%s\n' "$out" >"$dir/$scenario.check"
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "n8n-$FLAVOUR $scenario: ${line#ok - }" ;;
+		'not ok - '*) record fail "n8n-$FLAVOUR $scenario: ${line#not ok - }" ;;
+		'#'*) ;;
+		*) [[ -n $line ]] && log "  $line" ;;
+		esac
+	done <<<"$out"
+	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
+		record fail "n8n-$FLAVOUR $scenario: the checker ran"
+	fi
+}
+
 # run_scenario <dir> <scenario> <workflow id> <workflow file> [checker args...]
 # The checker is e2e/check.ts unless E2E_CHECKER names another (e2e/check-stop.ts); the sandbox
 # it reads is $dir/sandbox.json unless E2E_SANDBOX_INFO names another.
@@ -89,19 +111,7 @@ run_scenario() {
 	out=$(PATH="$SYSTEM_PATH" E2E_EXEC_ENDED_MS=$((t1 / 1000000)) node --import tsx "$E2E_DIR/${E2E_CHECKER:-check.ts}" \
 		--scenario "$scenario" --stdout "$dir/$scenario.stdout" --stderr "$dir/$scenario.stderr" --exit-code "$rc" \
 		--sandbox "$sandbox_info" --ledger-before "$before" "$@" 2>&1) || true
-	printf '%s\n' "$out" >"$dir/$scenario.check"
-	local line
-	while IFS= read -r line; do
-		case $line in
-		'ok - '*) record pass "n8n-$FLAVOUR $scenario: ${line#ok - }" ;;
-		'not ok - '*) record fail "n8n-$FLAVOUR $scenario: ${line#not ok - }" ;;
-		'#'*) ;;
-		*) [[ -n $line ]] && log "  $line" ;;
-		esac
-	done <<<"$out"
-	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
-		record fail "n8n-$FLAVOUR $scenario: the checker ran"
-	fi
+	record_checker_output "$dir" "$scenario" "$out"
 	if grep -q '^not ok - ' <<<"$out"; then
 		# n8n logs to stdout before the execution's JSON, and to stderr.
 		log "  n8n's log ($dir/$scenario.stdout, .stderr), last lines:"
@@ -153,9 +163,9 @@ run_flavour() {
 	[[ $E2E_BREAK == password ]] && password="wrong-$password" && log "E2E_BREAK=password: the credential gets a wrong password"
 	log "sandbox: $url"
 
-	# A second sandbox, slow (500 ms a request), for the run the workflow's timeout stops.
-	step "n8n-$FLAVOUR: start a slow sandbox (500 ms a request) for the stop scenario" \
-		start_service "$dir/sandbox-slow.json" "$dir/sandbox-slow.log" "$E2E_DIR/sandbox.ts" --credit 100000 --latency-ms 500 || return 1
+	# A second sandbox, slow (2 s a request: one is always in flight, however slowly n8n reads the items), for the run the workflow's timeout stops.
+	step "n8n-$FLAVOUR: start a slow sandbox (2 s a request) for the stop scenario" \
+		start_service "$dir/sandbox-slow.json" "$dir/sandbox-slow.log" "$E2E_DIR/sandbox.ts" --credit 100000 --latency-ms 2000 || return 1
 
 	step "n8n-$FLAVOUR: start the scripted chat model (e2e/fake-openai.ts)" \
 		start_service "$dir/fake-openai.json" "$dir/fake-openai.log" "$E2E_DIR/fake-openai.ts" \
@@ -186,8 +196,10 @@ run_flavour() {
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$wfdir/agent.json" --id nplE2eAgentTool1 \
 		--manual-trigger --node-credential "OpenAI Chat Model=openAiApi:$AI_CRED_ID:$AI_CRED_NAME" \
 		--param 'AI Agent:text="Is +44 7400 900100 ported? Which network is it on now?"' || return 1
+	# 20,000 distinct valid numbers, read from a CSV as the CRM example reads its list.
+	{ echo phone; seq -f '447788%06g' 0 19999; } >"$files/stop-numbers.csv"
 	env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$SLOW_CRED_ID:$SLOW_CRED_NAME" \
-		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 || return 1
+		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 --folder "$files" || return 1
 	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/, the stop scenario's)" \
 		step "n8n-$FLAVOUR: import the workflows" \
 		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
@@ -201,8 +213,15 @@ run_flavour() {
 	step "n8n-$FLAVOUR: run examples/ai-agent-tool.json (the node as an AI agent's tool, scripted model)" \
 		run_scenario "$dir" agent nplE2eAgentTool1 "$wfdir/agent.json" --requests "$dir/fake-openai-requests.jsonl"
 	E2E_CHECKER=check-stop.ts E2E_SANDBOX_INFO="$dir/sandbox-slow.json" \
-		step "n8n-$FLAVOUR: a run of 20,000 numbers (500 ms a request) ended by the workflow's Timeout setting" \
+		step "n8n-$FLAVOUR: a run of 20,000 numbers (2 s a request) ended by the workflow's Timeout setting" \
 		run_scenario "$dir" stop nplE2eStopTime1 "$wfdir/stop.json"
+	# examples/recheck-stale-numbers.json: in `n8n start` (see e2e/recheck.sh), n8n 2.x only.
+	if [[ $FLAVOUR == 2 ]]; then
+		step "n8n-$FLAVOUR: run examples/recheck-stale-numbers.json three times (e2e/recheck.sh)" \
+			run_recheck "$dir" "$files"
+	else
+		log "n8n-$FLAVOUR: examples/recheck-stale-numbers.json skipped: its Data table node (1.1, Create table) needs n8n 2.x"
+	fi
 	stop_bg "$SANDBOX_PID"
 }
 

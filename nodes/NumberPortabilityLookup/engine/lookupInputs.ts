@@ -11,7 +11,7 @@ import {
 } from './scheduling/lookupRun';
 import { TimeSlices, WORK_SLICE_MS } from './scheduling/timeSlices';
 import type { LookupTransport } from './scheduling/transportContract';
-import type { LookupItemJson, NotLookedUpReason, NumberOutcome, RouteBy, RouteName } from './types';
+import type { LookupItemJson, NumberOutcome, RouteBy, RouteName } from './types';
 
 /** One number as an input item held it. Look Up Numbers gives several per item. */
 export interface InputNumber {
@@ -46,14 +46,10 @@ export interface LookupInputsReport extends Omit<LookupRunReport, 'outcomes'> {
 	inputs: number;
 	/** Distinct numbers sent (or to be sent) to the service. */
 	numbersToLookUp: number;
-	/** Distinct numbers the service answered for. */
-	numbersLookedUp: number;
 	/** Inputs answered locally because they cannot be valid numbers. */
 	answeredLocally: number;
 	/** Results per output, by route name. */
 	routes: Partial<Record<RouteName, number>>;
-	/** Distinct numbers not looked up, by reason (locally invalid ones not counted). */
-	notLookedUp: Partial<Record<NotLookedUpReason, number>>;
 }
 
 const EMPTY_FIELDS = Object.freeze(emptyLookupFields());
@@ -164,22 +160,14 @@ export class LookupSession {
 				json: toItemJson(inputs[index].input, digitsOf[index], outcome, route),
 			};
 		}
-		const notLookedUp: Partial<Record<NotLookedUpReason, number>> = {};
-		let numbersLookedUp = 0;
-		for (const outcome of outcomes.values()) {
-			if (outcome.lookedUp) numbersLookedUp++;
-			else notLookedUp[outcome.reason] = (notLookedUp[outcome.reason] ?? 0) + 1;
-		}
 		return {
 			results,
 			report: {
 				...run,
 				inputs: inputs.length,
 				numbersToLookUp: this.queued.size,
-				numbersLookedUp,
 				answeredLocally: localOutcomes.size,
 				routes,
-				notLookedUp,
 			},
 		};
 	}

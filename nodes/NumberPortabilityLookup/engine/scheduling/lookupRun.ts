@@ -54,6 +54,10 @@ export interface LookupRunReport {
 	lastBalance: number | null;
 	/** Whether the run was stopped through its signal. */
 	stopped: boolean;
+	/** Jobs the service answered for. */
+	numbersLookedUp: number;
+	/** Jobs not looked up, by reason. */
+	notLookedUp: Partial<Record<NotLookedUpReason, number>>;
 }
 
 /** How far a run has got, for progress lines. */
@@ -175,6 +179,9 @@ class LookupRun {
 	private lastBalance: number | null = null;
 	private jobsAdded: number;
 	private stopped = false;
+	/** Outcomes counted as they are set: no pass over 100,000 of them at the end. */
+	private numbersLookedUp = 0;
+	private readonly notLookedUp: Partial<Record<NotLookedUpReason, number>> = {};
 	private readonly onStopSignal = () => this.stopNow();
 
 	constructor(
@@ -224,6 +231,8 @@ class LookupRun {
 			lowestConnections: this.lowestConnections,
 			lastBalance: this.lastBalance,
 			stopped: this.stopped,
+			numbersLookedUp: this.numbersLookedUp,
+			notLookedUp: this.notLookedUp,
 		};
 	}
 
@@ -372,6 +381,7 @@ class LookupRun {
 		this.creditsSpent += fields.transactioncost ?? this.options.costPerNumber;
 		if (fields.userbalance !== null) this.lastBalance = fields.userbalance;
 		this.outcomes.set(job.key, { lookedUp: true, fields });
+		this.numbersLookedUp++;
 	}
 
 	private onCleanAnswer(): void {
@@ -493,7 +503,9 @@ class LookupRun {
 
 	private fail(jobs: readonly LookupJob[], reason: NotLookedUpReason, detail: string): void {
 		for (const job of jobs) {
-			if (!this.outcomes.has(job.key)) this.outcomes.set(job.key, { lookedUp: false, reason, detail });
+			if (this.outcomes.has(job.key)) continue;
+			this.outcomes.set(job.key, { lookedUp: false, reason, detail });
+			this.notLookedUp[reason] = (this.notLookedUp[reason] ?? 0) + 1;
 		}
 	}
 
