@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { startSandbox } from '../../sandbox';
 import { useSandbox } from '../node/sandboxAccount';
+import type { SandboxOptionsInput } from '../../sandbox/options';
 import { runNode } from '../harness/n8nEngine';
 import {
 	accountConnections,
@@ -42,6 +43,12 @@ const lookupRun = async (sandbox: Sandbox, count: number, first = 0) =>
 const lookedUp = (run: Awaited<ReturnType<typeof lookupRun>>) =>
 	run.outputs.flat().filter((item) => item.json.lookedUp === true).length;
 
+const clientFor = (sandbox: Sandbox) =>
+	new ServiceClient(
+		{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
+		{ includeMsc: false, timeoutMs: 10_000 },
+	);
+
 /** The Redis budget of the sandbox's account, for its lease counts. */
 const budgetOf = (sandbox: Sandbox) =>
 	accountConnections(new URL(sandbox.url).href, 'demo') as RedisAccountConnections;
@@ -55,13 +62,23 @@ const leaseKey = (prefix: string, sandbox: Sandbox) =>
 describe('leases in a real Redis, in one process', () => {
 	const redis = useRedis();
 	const sandboxes = useSandbox();
+	/** `count` leases of "another process", alive for a minute, in the account's set; returns its key. */
+	const occupy = (sandbox: Sandbox, count: number) => {
+		const key = leaseKey('n8n-nodes-npl:', sandbox);
+		const expiry = String(Number(redis().cli('TIME').split('\n')[0]) * 1000 + 60_000);
+		for (let i = 1; i <= count; i++) redis().cli('ZADD', key, expiry, `other-process:${i}`);
+		return key;
+	};
+	/** A sandbox whose account has a password that no key, notice or member may show. */
+	const startAccount = async (options: SandboxOptionsInput = {}) =>
+		await sandboxes.start({
+			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
+			...options,
+		});
 	useEnv(BUDGET_ENV);
 
 	it('takes a lease per open socket under the account key, and gives them back once idle', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-			latency: { baseMs: 30, perNumberMs: 1 },
-		});
+		const sandbox = await startAccount({ latency: { baseMs: 30, perNumberMs: 1 } });
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = redis().url;
 		process.env.NPL_REDIS_KEY_PREFIX = 'npl-test:';
@@ -98,10 +115,7 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('takes a lease per tunnel through an HTTP proxy from the environment', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-			latency: { baseMs: 30, perNumberMs: 1 },
-		});
+		const sandbox = await startAccount({ latency: { baseMs: 30, perNumberMs: 1 } });
 		const proxy = await connectProxy();
 		try {
 			process.env.NPL_CONNECTION_BUDGET = 'redis';
@@ -122,7 +136,7 @@ describe('leases in a real Redis, in one process', () => {
 			}
 			const run = await running;
 			expect(lookedUp(run)).toBe(200);
-			expect(proxy.tunnels()).toBeGreaterThan(0);
+			expect(proxy.count()).toBeGreaterThan(0);
 			expect(peakLeases).toBeGreaterThanOrEqual(1);
 			expect(peakLeases).toBeLessThanOrEqual(5);
 			expect(peakBound).toBeGreaterThanOrEqual(1);
@@ -134,9 +148,7 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('opens no Redis connection in regular mode (auto), and does in queue mode', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-		});
+		const sandbox = await startAccount();
 		const relay = await countingRelay(redis().port);
 		try {
 			process.env.QUEUE_BULL_REDIS_HOST = '127.0.0.1';
@@ -148,7 +160,7 @@ describe('leases in a real Redis, in one process', () => {
 				false,
 			);
 			await closeAllAccountConnections();
-			expect(relay.connections()).toBe(0);
+			expect(relay.count()).toBe(0);
 
 			// The same settings in queue mode: n8n's own Redis settings are used.
 			process.env.EXECUTIONS_MODE = 'queue';
@@ -157,7 +169,7 @@ describe('leases in a real Redis, in one process', () => {
 			expect(accountConnections(new URL(sandbox.url).href, 'demo').sharedAcrossProcesses).toBe(
 				true,
 			);
-			expect(relay.connections()).toBeGreaterThan(0);
+			expect(relay.count()).toBeGreaterThan(0);
 		} finally {
 			await closeAllAccountConnections();
 			await relay.close();
@@ -165,9 +177,7 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('falls back to the per-process budget when Redis cannot be reached: no hang, every item, one notice', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-		});
+		const sandbox = await startAccount();
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = `redis://:${PASSWORD}@127.0.0.1:${await freePort()}/0`;
 
@@ -178,10 +188,7 @@ describe('leases in a real Redis, in one process', () => {
 		expect(Date.now() - started).toBeLessThan(15_000);
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
 
-		const client = new ServiceClient(
-			{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
-			{ includeMsc: false, timeoutMs: 10_000 },
-		);
+		const client = clientFor(sandbox);
 		expect(await client.balance()).toBeGreaterThan(0);
 		expect(client.usedRedis()).toBe(false);
 		const notices = client.coordinationNotices();
@@ -193,34 +200,22 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('counts a client as using Redis, without notices, when Redis is there', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-		});
+		const sandbox = await startAccount();
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = redis().url;
-		const client = new ServiceClient(
-			{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
-			{ includeMsc: false, timeoutMs: 10_000 },
-		);
+		const client = clientFor(sandbox);
 		expect(await client.balance()).toBeGreaterThan(0);
 		expect(client.usedRedis()).toBe(true);
 		expect(client.coordinationNotices()).toEqual([]);
 	});
 
 	it('lets Get Balance (outside a run) have a connection while other processes hold some, below the limit', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-		});
+		const sandbox = await startAccount();
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = redis().url;
-		const key = leaseKey('n8n-nodes-npl:', sandbox);
-		const expiry = String(Number(redis().cli('TIME').split('\n')[0]) * 1000 + 60_000);
-		for (let i = 1; i <= 3; i++) redis().cli('ZADD', key, expiry, `other-process:${i}`);
+		const key = occupy(sandbox, 3);
 		try {
-			const client = new ServiceClient(
-				{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
-				{ includeMsc: false, timeoutMs: 5_000 },
-			);
+			const client = clientFor(sandbox);
 			const balance = client.balance();
 			const outcome = await Promise.race([
 				balance.then(() => 'answered'),
@@ -233,15 +228,11 @@ describe('leases in a real Redis, in one process', () => {
 	});
 
 	it('stops waiting for a lease at once when the signal aborts (account full in Redis)', async () => {
-		const sandbox = await sandboxes.start({
-			accounts: [{ user: 'demo', pass: PASSWORD, credit: 10_000 }],
-		});
+		const sandbox = await startAccount();
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = redis().url;
-		const key = leaseKey('n8n-nodes-npl:', sandbox);
-		// Five leases of "another process", alive for a minute: the account is full.
-		const expiry = String(Number(redis().cli('TIME').split('\n')[0]) * 1000 + 60_000);
-		for (let i = 1; i <= 5; i++) redis().cli('ZADD', key, expiry, `other-process:${i}`);
+		// Five leases of "another process": the account is full.
+		const key = occupy(sandbox, 5);
 
 		const budget = accountConnections(new URL(sandbox.url).href, 'demo');
 		const leave = budget.join(5);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A real redis-server (Debian's) on a free loopback port, for one suite: no persistence, so a
@@ -94,67 +95,64 @@ async function ping(port: number): Promise<boolean> {
 }
 
 /** A TCP relay to `targetPort` that counts the connections made to it (was Redis contacted?). */
-export async function countingRelay(
-	targetPort: number,
-): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+export async function countingRelay(targetPort: number): Promise<CountingServer> {
+	const open = new Set<Socket>();
 	let count = 0;
-	const sockets = new Set<import('node:net').Socket>();
 	const relay = createServer((client) => {
 		count++;
-		const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('error', () => undefined);
-			socket.on('close', () => sockets.delete(socket));
-		}
-		client.pipe(upstream).pipe(client);
-		client.on('close', () => upstream.destroy());
-		upstream.on('close', () => client.destroy());
+		joinSockets(client, createConnection({ host: '127.0.0.1', port: targetPort }), open);
 	});
-	await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-	return {
-		port: (relay.address() as { port: number }).port,
-		connections: () => count,
-		close: async () => {
-			for (const socket of sockets) socket.destroy();
-			await new Promise((resolve) => relay.close(resolve));
-		},
-	};
+	return await listen(relay, open, () => count);
 }
 
 /** An HTTP proxy that only tunnels (CONNECT), counting the tunnels it opened. */
-export async function connectProxy(): Promise<{
-	port: number;
-	tunnels: () => number;
-	close: () => Promise<void>;
-}> {
-	const { createServer: createHttpServer } = await import('node:http');
+export async function connectProxy(): Promise<CountingServer> {
+	const open = new Set<Socket>();
 	let count = 0;
-	const sockets = new Set<import('node:net').Socket>();
 	const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
-	proxy.on('connect', (request, client: import('node:net').Socket, head: Buffer) => {
+	proxy.on('connect', (request, client: Socket, head: Buffer) => {
 		count++;
 		const [host, port] = String(request.url).split(':');
 		const upstream = createConnection({ host, port: Number(port) }, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			upstream.write(head);
-			client.pipe(upstream).pipe(client);
 		});
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('error', () => undefined);
-			socket.on('close', () => sockets.delete(socket));
-		}
-		client.on('close', () => upstream.destroy());
-		upstream.on('close', () => client.destroy());
+		joinSockets(client, upstream, open);
 	});
-	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	return await listen(proxy, open, () => count);
+}
+
+export interface CountingServer {
+	port: number;
+	/** Connections (relay) or tunnels (proxy) made so far. */
+	count: () => number;
+	close: () => Promise<void>;
+}
+
+/** Pipes two sockets both ways; either closing closes the other. */
+function joinSockets(client: Socket, upstream: Socket, open: Set<Socket>): void {
+	for (const socket of [client, upstream]) {
+		open.add(socket);
+		socket.on('error', () => undefined);
+		socket.on('close', () => open.delete(socket));
+	}
+	client.pipe(upstream).pipe(client);
+	client.on('close', () => upstream.destroy());
+	upstream.on('close', () => client.destroy());
+}
+
+async function listen(
+	server: Server,
+	open: Set<Socket>,
+	count: () => number,
+): Promise<CountingServer> {
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
-		port: (proxy.address() as { port: number }).port,
-		tunnels: () => count,
+		port: (server.address() as { port: number }).port,
+		count,
 		close: async () => {
-			for (const socket of sockets) socket.destroy();
-			await new Promise((resolve) => proxy.close(resolve));
+			for (const socket of open) socket.destroy();
+			await new Promise((resolve) => server.close(resolve));
 		},
 	};
 }
