@@ -66,17 +66,37 @@ function newExecutions(
 	return result;
 }
 
+/** Webhook calls still waiting when a scenario fails are given up, so that the process ends. */
+const callers: AbortController[] = [];
+function caller(): AbortController {
+	const controller = new AbortController();
+	callers.push(controller);
+	return controller;
+}
+
+/** What each worker's log says of the executions since `before`, for a failure message. */
+function workersState(ctx: Context, before: Set<string>): string {
+	return [...newExecutions(ctx, before)]
+		.map(
+			([name, { started, running }]) =>
+				`${name}: ${started.length} started, ${running.length} running`,
+		)
+		.join('; ');
+}
+
 const allStarted = (ctx: Context) => new Set(workerByExecution(ctx.workers).keys());
 
 async function waitFor(
-	what: string,
+	what: string | (() => string),
 	timeoutMs: number,
 	condition: () => Promise<boolean> | boolean,
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await condition())) {
 		if (Date.now() > deadline)
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+			);
 		await sleep(50);
 	}
 }
@@ -204,27 +224,31 @@ async function kill(ctx: Context): Promise<void> {
 	const lane = laneNamed('kill');
 	const lists = numberLists(EXECUTIONS, PER_EXECUTION, FIRST_NUMBER.kill);
 	const before = allStarted(ctx);
-	const giveUp = new AbortController();
+	const giveUp = caller();
 	let answered = 0;
 	const done = fireBatch(webhookUrl(ctx, lane), lists, giveUp.signal, (a) => {
 		if (a.status === 200) answered++;
 	});
 	// Mid-run: a sixth of the numbers charged, and a worker running executions of this batch.
 	let victim: Worker | undefined;
-	await waitFor('the batch to be under way on the workers', 120_000, async () => {
-		const running = newExecutions(ctx, before);
-		const busiest = ctx.workers
-			.map((w) => ({ w, n: running.get(w.name)?.running.length ?? 0 }))
-			.sort((a, b) => b.n - a.n)[0];
-		if (busiest.n === 0) return false;
-		if (
-			(await creditsSpent(ctx.adminUrl, lane.user, LANE_CREDIT)) <
-			(EXECUTIONS * PER_EXECUTION) / 6
-		)
-			return false;
-		victim = busiest.w;
-		return true;
-	});
+	await waitFor(
+		() => `the batch to be under way on the workers (${workersState(ctx, before)})`,
+		120_000,
+		async () => {
+			const running = newExecutions(ctx, before);
+			const busiest = ctx.workers
+				.map((w) => ({ w, n: running.get(w.name)?.running.length ?? 0 }))
+				.sort((a, b) => b.n - a.n)[0];
+			if (busiest.n === 0) return false;
+			if (
+				(await creditsSpent(ctx.adminUrl, lane.user, LANE_CREDIT)) <
+				(EXECUTIONS * PER_EXECUTION) / 6
+			)
+				return false;
+			victim = busiest.w;
+			return true;
+		},
+	);
 	if (!victim) throw new Error('no worker to kill');
 	const lost = new Set(newExecutions(ctx, before).get(victim.name)?.running);
 	const killedAt = Date.now();
@@ -283,7 +307,7 @@ async function stop(ctx: Context): Promise<void> {
 	const size = 10_000;
 	const session = await ownerSession(ctx.mainUrl);
 	const before = allStarted(ctx);
-	const giveUp = new AbortController();
+	const giveUp = caller();
 	const done = fireBatch(
 		webhookUrl(ctx, lane),
 		numberLists(1, size, FIRST_NUMBER.stop),
@@ -384,6 +408,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+	for (const controller of callers) controller.abort();
 	console.log(
 		`not ok - the scenario ran to its end: ${error instanceof Error ? error.message : String(error)}`,
 	);
