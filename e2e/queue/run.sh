@@ -17,10 +17,13 @@
 # Environment:
 #   QUEUE_KEEP=1        keep the work folder ($TMPDIR/npl-queue.*) even when everything passed
 #   QUEUE_SCENARIOS     which scenarios (default "batch stop kill control")
+#   QUEUE_TIME_CHECK    strict: the batch's time (1.25 × the bound + n8n's start-up) is a check;
+#                       by default it is measured and reported only (never met on this machine)
 #   QUEUE_BREAK         break things on purpose (space-separated), to see the checks fail:
 #                       one-worker   start a single worker (the "at least 2 workers" check)
 #                       no-budget    the main run with NPL_CONNECTION_BUDGET=process
 #                       slow         the sandbox answers in 400 ms, the bound stays at 200 ms
+#                                    (with QUEUE_TIME_CHECK=strict)
 #                       credit       the batch's account has 11,500 credits for 12,000 numbers
 #                       control-on   the control run keeps the coordination on (its check must fail)
 set -euo pipefail
