@@ -9,7 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workf
 
 // The explicit .ts: tsx would otherwise resolve `.node` to the codex .node.json.
 import { NumberPortabilityLookup } from '../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node.ts';
-import { closeAllAccountConnections } from '../nodes/NumberPortabilityLookup/transport/accountConnections';
+import { closeAllAccountConnections } from '../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import { runNode } from '../test/harness/n8nEngine';
 import { ParameterFloorNode } from './floorNode';
 import { StallMonitor, type Stalls } from './stallMonitor';

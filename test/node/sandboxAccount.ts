@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountConnections';
+import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import { startSandbox } from '../../sandbox';
 import type { SandboxOptionsInput } from '../../sandbox/options';
 

@@ -11,7 +11,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 
 import { SandboxProcess, type ChildSandboxOptions } from '../../bench/sandboxProcess';
 import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
-import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountConnections';
+import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import type { LedgerEntry, RequestRecord } from '../../sandbox';
 import { NODE_NAME, startNodeRun, type NodeRun, type NodeRunOptions } from '../harness/n8nEngine';
 import { jsonOf } from './sandboxAccount';

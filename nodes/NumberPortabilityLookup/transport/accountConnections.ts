@@ -1,7 +1,18 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+import {
+	abortableWait,
+	abortError,
+	type ConnectionBudget,
+	type ConnectionPermit,
+} from './connectionBudget';
+
+/** Max Connections' default, the service's documented limit per account. */
+const DEFAULT_MAX_CONNECTIONS = 5;
 
 /**
- * One open-connection budget per account per process.
+ * One open-connection budget per account per process (regular mode; and, under the Redis
+ * budget, this process's share in queue mode).
  *
  * The service counts open TCP connections per account, idle keep-alive ones included, and
  * refuses the one over its limit. So every execution in this process that uses the same
@@ -12,17 +23,21 @@ import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
  * The limit in force is the lowest Max Connections among the runs using the account, lowered
  * by one on each rate limit and raised back after a streak of clean answers.
  */
-export class AccountConnections {
+export class AccountConnections implements ConnectionBudget {
 	private readonly runs = new Map<symbol, number>();
 	private lowered: number | null = null;
 	private cleanStreak = 0;
 	private inUse = 0;
-	private readonly waiters: Array<() => void> = [];
+	private readonly waiters = new Set<() => void>();
 	private current: { dispatcher: Dispatcher; cap: number } | null = null;
 	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
 	private retiring: Promise<void> | null = null;
 
-	constructor(private readonly createDispatcher: (connections: number) => Dispatcher) {}
+	/** `configurationProblem`: why this is the in-process budget although Redis was asked for. */
+	constructor(
+		private readonly createDispatcher: (connections: number) => Dispatcher,
+		private readonly configurationProblem?: string,
+	) {}
 
 	/** Registers a run with its Max Connections; call the returned function when it ends. */
 	join(maxConnections: number): () => void {
@@ -43,26 +58,78 @@ export class AccountConnections {
 		return Math.min(configured, this.lowered ?? Infinity);
 	}
 
+	/**
+	 * The account's limit as this process knows it: what the Redis budget asks for a new socket
+	 * with. Within a run, the limit in force; outside one (the credential test, Get Balance) the
+	 * default Max Connections, for their one connection must not wait until the whole account is
+	 * idle in every process.
+	 */
+	get accountLimit(): number {
+		return this.runs.size > 0
+			? this.limit
+			: Math.min(DEFAULT_MAX_CONNECTIONS, this.lowered ?? Infinity);
+	}
+
 	get openPermits(): number {
 		return this.inUse;
 	}
 
-	/** Waits for a permit; the dispatcher returned is capped at the limit in force. */
-	async acquire(): Promise<{ dispatcher: Dispatcher; release: () => void }> {
+	/** Requests holding a permit or waiting for one. */
+	get demand(): number {
+		return this.inUse + this.waiters.size;
+	}
+
+	readonly sharedAcrossProcesses = false;
+
+	noticeCursor(): number {
+		return 0;
+	}
+
+	noticesSince(): string[] {
+		return this.configurationProblem ? [this.configurationProblem] : [];
+	}
+
+	/**
+	 * Waits for a permit; the dispatcher returned is capped at the limit in force. `admit`, when
+	 * given, runs with the permit held and before the dispatcher is chosen (the Redis budget waits
+	 * there for its lease: every socket then holds a lease, so a pool may open beside a closing one).
+	 */
+	async acquire(
+		signal?: AbortSignal,
+		admit?: (signal?: AbortSignal) => Promise<void>,
+	): Promise<ConnectionPermit> {
+		if (signal?.aborted) throw abortError(signal);
 		for (;;) {
 			if (this.inUse >= this.limit) {
-				await new Promise<void>((resolve) => this.waiters.push(resolve));
+				await abortableWait((wake) => {
+					this.waiters.add(wake);
+					return () => this.waiters.delete(wake);
+				}, signal);
 				continue;
 			}
 			if (this.current && this.current.cap !== this.limit) this.retireCurrent();
 			// No new socket opens beside a closing pool's (idle ones count with the service).
 			if (this.retiring) {
-				await this.retiring;
+				const retiring = this.retiring;
+				await abortableWait((wake) => {
+					let waiting = true;
+					void retiring.then(() => waiting && wake());
+					return () => (waiting = false);
+				}, signal);
 				continue;
 			}
 			break;
 		}
 		this.inUse++;
+		if (admit) {
+			try {
+				await admit(signal);
+			} catch (error) {
+				this.inUse--;
+				this.wake();
+				throw error;
+			}
+		}
 		const dispatcher = this.dispatcherFor(this.limit);
 		let released = false;
 		return {
@@ -86,6 +153,14 @@ export class AccountConnections {
 		this.cleanStreak = 0;
 		this.lowered++;
 		this.wake();
+	}
+
+	/**
+	 * Closes the pool's idle sockets now (those in use close once their answer is read), so that
+	 * a process with nothing to send gives its connections back at once, not after keep-alive.
+	 */
+	closeIdleSockets(): void {
+		if (this.current) this.retireCurrent();
 	}
 
 	async close(): Promise<void> {
@@ -120,43 +195,10 @@ export class AccountConnections {
 
 	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
 	private wake(): void {
-		for (let free = this.limit - this.inUse; free > 0 && this.waiters.length > 0; free--) {
-			this.waiters.shift()?.();
+		for (let free = this.limit - this.inUse; free > 0 && this.waiters.size > 0; free--) {
+			const [first] = this.waiters;
+			this.waiters.delete(first);
+			first();
 		}
 	}
-}
-
-/** Keep-alive saves a TCP and TLS handshake per request; idle sockets still count, so not for long. */
-const KEEP_ALIVE_MS = 4_000;
-const CONNECT_TIMEOUT_MS = 10_000;
-
-function createProxyAwareDispatcher(connections: number): Dispatcher {
-	// Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool
-	// per origin capped at `connections`.
-	return new EnvHttpProxyAgent({
-		connections,
-		keepAliveTimeout: KEEP_ALIVE_MS,
-		keepAliveMaxTimeout: KEEP_ALIVE_MS,
-		connect: { timeout: CONNECT_TIMEOUT_MS },
-	});
-}
-
-const registry = new Map<string, AccountConnections>();
-
-/** The process-wide budget of one account. The password is not part of the key, nor kept. */
-export function accountConnections(baseUrl: string, user: string): AccountConnections {
-	const key = `${baseUrl}\u0000${user}`;
-	let budget = registry.get(key);
-	if (!budget) {
-		budget = new AccountConnections(createProxyAwareDispatcher);
-		registry.set(key, budget);
-	}
-	return budget;
-}
-
-/** Closes every account's sockets (tests, benchmarks, process shutdown). */
-export async function closeAllAccountConnections(): Promise<void> {
-	const budgets = [...registry.values()];
-	registry.clear();
-	await Promise.all(budgets.map(async (budget) => await budget.close()));
 }

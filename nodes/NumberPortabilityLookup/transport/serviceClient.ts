@@ -7,8 +7,9 @@ import { parseLegacyCsv } from '../engine/protocol/legacyCsv';
 import { classifyTextAnswer } from '../engine/protocol/textAnswer';
 import type { LookupTransport, RequestFailure } from '../engine/scheduling/transportContract';
 import type { RawLookupObject } from '../engine/types';
-import { accountConnections, type AccountConnections } from './accountConnections';
+import { accountConnections } from './accountBudgets';
 import { checkBaseUrl } from './baseUrl';
+import type { ConnectionBudget } from './connectionBudget';
 
 export interface Account {
 	baseUrl: string;
@@ -40,12 +41,16 @@ export class ServiceRequestError extends Error {
 /**
  * Speaks the service's HTTP protocol for one account: POSTs a form body (the password never
  * goes in a URL), streams the JSON answer object by object, and turns every other answer into
- * a typed failure. Connections come from the account's process-wide budget.
+ * a typed failure. Connections come from the account's budget (process-wide, or cluster-wide
+ * through Redis in queue mode).
  */
 export class ServiceClient implements LookupTransport {
 	private readonly url: URL;
-	private readonly connections: AccountConnections;
+	private readonly connections: ConnectionBudget;
 	private readonly secrets: string[];
+	/** Where this client's share of the budget's notices starts. */
+	private readonly noticesFrom: number;
+	private countedAcrossProcesses = false;
 
 	constructor(
 		private readonly account: Account,
@@ -53,8 +58,23 @@ export class ServiceClient implements LookupTransport {
 	) {
 		this.url = checkBaseUrl(account.baseUrl);
 		this.connections = accountConnections(this.url.href, account.user);
+		this.noticesFrom = this.connections.noticeCursor();
 		// Its encoded forms are derived where text is redacted (engine/protocol/errors.ts).
 		this.secrets = [account.password];
+	}
+
+	/**
+	 * What happened to the cross-process connection budget while this client was in use (Redis
+	 * unreachable or lost, and back): one user-facing sentence each, no secrets. Empty in
+	 * regular mode and when all went well.
+	 */
+	coordinationNotices(): string[] {
+		return this.connections.noticesSince(this.noticesFrom);
+	}
+
+	/** Whether any request of this client was counted across processes (through Redis). */
+	usedRedis(): boolean {
+		return this.countedAcrossProcesses;
 	}
 
 	/** Registers a run's Max Connections with the account budget; returns the leave function. */
@@ -117,13 +137,16 @@ export class ServiceClient implements LookupTransport {
 		read: (response: Dispatcher.ResponseData) => Promise<RequestFailure | null>,
 		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
-		const permit = await untilAborted(this.connections.acquire(), signal);
-		if (!permit) return { kind: 'stopped', sent: false };
-		const { dispatcher, release } = permit;
-		if (signal?.aborted) {
-			release();
-			return { kind: 'stopped', sent: false };
+		let permit: Awaited<ReturnType<ConnectionBudget['acquire']>>;
+		try {
+			permit = await this.connections.acquire(signal);
+		} catch (error) {
+			// The wait for a connection ends with the stop; anything else is the network's.
+			if (signal?.aborted) return { kind: 'stopped', sent: false };
+			return networkFailure(error, this.secrets);
 		}
+		const { dispatcher, release } = permit;
+		if (this.connections.sharedAcrossProcesses) this.countedAcrossProcesses = true;
 		try {
 			const response = await dispatcher.request({
 				origin: this.url.origin,
@@ -186,7 +209,9 @@ export class ServiceClient implements LookupTransport {
 					isJson = first === 0x5b /* [ */ || first === 0x7b /* { */;
 					if (!isJson) {
 						// A text answer: an error, or legacy CSV. Read the rest, bounded.
-						const text = Buffer.concat([...blankHead, chunk]).toString('utf8') + (await readText(response.body));
+						const text =
+							Buffer.concat([...blankHead, chunk]).toString('utf8') +
+							(await readText(response.body));
 						return this.textAnswer(text, response, onResult);
 					}
 				}
@@ -222,7 +247,8 @@ export class ServiceClient implements LookupTransport {
 		} catch (error) {
 			return this.protocolFailure((error as Error).message);
 		}
-		if (rows.length === 0) return this.protocolFailure('The service sent an unexpected answer', text);
+		if (rows.length === 0)
+			return this.protocolFailure('The service sent an unexpected answer', text);
 		for (const raw of rows) onResult(raw);
 		return null;
 	}
@@ -239,33 +265,6 @@ export class ServiceClient implements LookupTransport {
 	private protocolFailure(what: string, body?: string): RequestFailure {
 		const quoted = body === undefined ? '' : `: ${quoteBody(body, this.secrets)}`;
 		return { kind: 'protocol', message: `${redactSecrets(what, this.secrets)}${quoted}` };
-	}
-}
-
-/**
- * The permit, or null when the signal aborts first; a permit granted after that is handed back.
- * (The budget's own wait is not abortable, so the race is run here.)
- */
-async function untilAborted<T extends { release: () => void }>(
-	acquiring: Promise<T>,
-	signal?: AbortSignal,
-): Promise<T | null> {
-	if (!signal) return await acquiring;
-	if (signal.aborted) {
-		void acquiring.then((permit) => permit.release());
-		return null;
-	}
-	let onAbort!: () => void;
-	const aborted = new Promise<null>((resolve) => {
-		onAbort = () => resolve(null);
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		const winner = await Promise.race([acquiring, aborted]);
-		if (winner === null) void acquiring.then((permit) => permit.release());
-		return winner;
-	} finally {
-		signal.removeEventListener('abort', onAbort);
 	}
 }
 
@@ -306,7 +305,11 @@ function networkFailure(error: unknown, secrets: string[]): RequestFailure {
 		return { kind: 'timeout', message: `The service did not answer in time (${message}).` };
 	}
 	const mapped = NETWORK_CODES[code] ?? code;
-	return { kind: 'network', code: mapped, message: `Could not reach the service: ${mapped} (${message}).` };
+	return {
+		kind: 'network',
+		code: mapped,
+		message: `Could not reach the service: ${mapped} (${message}).`,
+	};
 }
 
 function firstNonSpaceByte(chunk: Buffer): number | undefined {

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+
+import { Redis, type RedisOptions } from 'ioredis';
+
+import type { RedisLocation } from './budgetSettings';
+import { ACQUIRE_LEASE, RELEASE_LEASES, RENEW_LEASES } from './leaseScripts';
+
+/** How long a first connection may take, and any command: Redis trouble must never hang a run. */
+const CONNECT_TIMEOUT_MS = 1_500;
+const COMMAND_TIMEOUT_MS = 1_500;
+
+export type AcquireResult =
+	| { granted: true; live: number }
+	| { granted: false; live: number; retryInMs: number };
+
+interface LeaseCommands {
+	nplAcquireLease(key: string, member: string, limit: number, ttlMs: number): Promise<number[]>;
+	nplRenewLeases(key: string, ttlMs: number, ...members: string[]): Promise<number>;
+	nplReleaseLeases(key: string, channel: string, ...members: string[]): Promise<number>;
+}
+
+/** Something holding leases that the link renews on its timer. */
+export interface LeaseHolder {
+	renew(): Promise<void>;
+}
+
+/**
+ * This process's connection to Redis for the budget: one command connection, one subscriber for
+ * "a lease was released" messages, one renewal timer for every lease held. It never queues a
+ * command while disconnected (each fails at once, and the budget falls back) and reconnects in
+ * the background, so the budget can use Redis again when it is back.
+ */
+export class RedisLink {
+	/** Distinguishes this process's leases from every other's; random, so nothing about the host leaks. */
+	readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
+	private readonly commands: Redis & LeaseCommands;
+	private readonly subscriber: Redis;
+	private readonly firstConnection: Promise<void>;
+	private readonly holders = new Set<LeaseHolder>();
+	private readonly releaseListeners = new Map<string, Set<() => void>>();
+	private renewTimer: NodeJS.Timeout | null = null;
+	private lastProblem = '';
+
+	constructor(
+		private readonly location: RedisLocation,
+		readonly keyPrefix: string,
+		readonly leaseMs: number,
+	) {
+		const options: RedisOptions = {
+			connectTimeout: CONNECT_TIMEOUT_MS,
+			commandTimeout: COMMAND_TIMEOUT_MS,
+			enableOfflineQueue: false,
+			maxRetriesPerRequest: 0,
+			// Reconnect for ever, at most every 2 s: the budget comes back with Redis.
+			retryStrategy: (times) => Math.min(200 * times, 2_000),
+			connectionName: 'n8n-nodes-number-portability-lookup',
+			...(location.url
+				? {}
+				: {
+						host: location.host,
+						port: location.port,
+						db: location.db,
+						username: location.username,
+						password: location.password,
+						...(location.tls ? { tls: {} } : {}),
+					}),
+		};
+		this.commands = (
+			location.url ? new Redis(location.url, options) : new Redis(options)
+		) as Redis & LeaseCommands;
+		this.commands.defineCommand('nplAcquireLease', { numberOfKeys: 1, lua: ACQUIRE_LEASE });
+		this.commands.defineCommand('nplRenewLeases', { numberOfKeys: 1, lua: RENEW_LEASES });
+		this.commands.defineCommand('nplReleaseLeases', { numberOfKeys: 1, lua: RELEASE_LEASES });
+		this.commands.on('error', (error: Error) => this.noteProblem(error));
+		this.firstConnection = new Promise<void>((resolve) => {
+			const settle = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+			const timer = setTimeout(settle, CONNECT_TIMEOUT_MS + 500);
+			this.commands.once('ready', settle);
+			this.commands.once('end', settle);
+			this.commands.once('error', settle);
+		});
+
+		this.subscriber = this.commands.duplicate({ commandTimeout: undefined });
+		this.subscriber.on('error', () => undefined);
+		this.subscriber.on('ready', () => {
+			void this.subscriber.psubscribe(`${keyPrefix}released:*`).catch(() => undefined);
+		});
+		this.subscriber.on('pmessage', (_pattern: string, channel: string) => {
+			for (const wake of this.releaseListeners.get(channel) ?? []) wake();
+		});
+	}
+
+	/** host:port/db, and the last error seen, for notices: never a user or password. */
+	get where(): string {
+		return this.location.where;
+	}
+
+	get problem(): string {
+		return this.lastProblem || 'not connected';
+	}
+
+	/** Whether commands can be sent now; waits for the first connection attempt only. */
+	async usable(): Promise<boolean> {
+		if (this.commands.status !== 'ready') await this.firstConnection;
+		return this.commands.status === 'ready';
+	}
+
+	async acquire(key: string, member: string, limit: number): Promise<AcquireResult> {
+		const [granted, live, retryInMs] = await this.commands.nplAcquireLease(
+			key,
+			member,
+			limit,
+			this.leaseMs,
+		);
+		return granted === 1
+			? { granted: true, live }
+			: { granted: false, live, retryInMs: Math.max(0, retryInMs) };
+	}
+
+	/** Extends `members`' leases; resolves with how many had vanished and were put back. */
+	async renew(key: string, members: readonly string[]): Promise<number> {
+		if (members.length === 0) return 0;
+		return await this.commands.nplRenewLeases(key, this.leaseMs, ...members);
+	}
+
+	async release(key: string, channel: string, members: readonly string[]): Promise<void> {
+		if (members.length === 0) return;
+		await this.commands.nplReleaseLeases(key, channel, ...members);
+	}
+
+	/** Calls `wake` whenever a process releases a lease on `channel`; returns how to stop. */
+	onRelease(channel: string, wake: () => void): () => void {
+		let listeners = this.releaseListeners.get(channel);
+		if (!listeners) this.releaseListeners.set(channel, (listeners = new Set()));
+		listeners.add(wake);
+		return () => listeners.delete(wake);
+	}
+
+	/** Renews `holder`'s leases every third of their lifetime until the returned function is called. */
+	keepRenewed(holder: LeaseHolder): () => void {
+		this.holders.add(holder);
+		if (!this.renewTimer) {
+			this.renewTimer = setInterval(
+				() => {
+					for (const each of this.holders) void each.renew();
+				},
+				Math.floor(this.leaseMs / 3),
+			);
+			// The timer alone must not keep a process (n8n execute, a test) alive.
+			this.renewTimer.unref();
+		}
+		return () => {
+			this.holders.delete(holder);
+			if (this.holders.size === 0 && this.renewTimer) {
+				clearInterval(this.renewTimer);
+				this.renewTimer = null;
+			}
+		};
+	}
+
+	async close(): Promise<void> {
+		if (this.renewTimer) clearInterval(this.renewTimer);
+		this.renewTimer = null;
+		await Promise.all([quit(this.commands), quit(this.subscriber)]);
+	}
+
+	private noteProblem(error: Error): void {
+		let text = String(error?.message ?? error).slice(0, 200);
+		if (this.location.password) text = text.split(this.location.password).join('***');
+		this.lastProblem = text;
+	}
+}
+
+/** QUIT when connected (bounded), else just drop the socket. */
+async function quit(client: Redis): Promise<void> {
+	if (client.status !== 'ready') {
+		client.disconnect();
+		return;
+	}
+	const timer = setTimeout(() => client.disconnect(), COMMAND_TIMEOUT_MS);
+	try {
+		await client.quit();
+	} catch {
+		client.disconnect();
+	} finally {
+		clearTimeout(timer);
+	}
+}
