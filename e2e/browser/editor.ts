@@ -69,6 +69,7 @@ const TYPED_FIELDS: Record<string, string> = {
 	numbertype: 'type',
 	mcc: 'type', // a code, kept as text ("01" stays "01")
 };
+const TOOL_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookupTool';
 const CRM_WORKFLOW = 'nplBrowserCrm001';
 const AGENT_WORKFLOW = 'nplBrowserAgt001';
 
@@ -363,15 +364,26 @@ async function main(): Promise<void> {
 					)
 					.getByTestId('canvas-handle-plus')
 					.click();
+				// The search applies to the view it is typed into: wait for the Tools view first.
+				await page.getByTestId('nodes-list-header').getByText('Tools', { exact: true }).waitFor();
 				await page.getByTestId('node-creator-search-bar').fill('portability');
-				const tool = panelItem(page, `${NODE_NAME} Tool`);
-				await tool.waitFor({ timeout: 10_000 });
-				const id = (await tool.getAttribute('data-keyboard-nav-id')) ?? '';
-				if (!id.startsWith('n8n-nodes-number-portability-lookup.numberPortabilityLookupTool')) {
-					throw new Error(`the tool entry is another node: ${id}`);
-				}
+				// By node type: the panel names the tool "Number Portability Lookup Tool" in the
+				// Tools view and without the suffix elsewhere.
+				const tool = page
+					.getByTestId('node-creator')
+					.locator(`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${TOOL_TYPE}-"]`);
+				await tool.waitFor({ timeout: 10_000 }).catch(async () => {
+					const offered = await page
+						.getByTestId('node-creator')
+						.getByTestId('node-creator-item-name')
+						.allInnerTexts();
+					throw new Error(
+						`no ${TOOL_TYPE} among the tools found for "portability": ${JSON.stringify(offered)}`,
+					);
+				});
+				const name = (await tool.getByTestId('node-creator-item-name').innerText()).trim();
 				await page.screenshot({ path: join(shots, 'agent-tool.png') });
-				return `"${NODE_NAME} Tool" in the agent's Tools panel`;
+				return `"${name}" (${TOOL_TYPE}) in the agent's Tools panel`;
 			},
 		);
 	} finally {

@@ -121,7 +121,10 @@ export function parameterLabel(page: Page, displayName: string): Locator {
 export async function parameterTooltip(page: Page, displayName: string): Promise<string> {
 	const label = parameterLabel(page, displayName);
 	await label.hover();
-	await label.locator('[data-icon="circle-help"]').first().hover();
+	// The help icon is there only for a parameter that has a description.
+	const help = label.locator('[data-icon="circle-help"]').first();
+	if ((await help.count()) === 0) return '';
+	await help.hover();
 	// The tooltip's text, not its visually hidden copy for screen readers (role=tooltip, empty here).
 	const tooltip = page.locator(
 		'[data-test-id="tooltip-content"]:visible, [role="tooltip"]:visible',
