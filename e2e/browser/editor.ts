@@ -113,10 +113,13 @@ function keepPicture(file: string): void {
 }
 
 /**
- * The node just added from the panel, open: where a check before this one failed half-way, it is
- * added again in a new workflow, so that one failure does not fail the checks after it.
+ * The node just added from the panel, open, with no dialog over it: where a check before this one
+ * failed half-way, the dialog it left is closed or the node added again in a new workflow, so that
+ * one failure does not fail the checks after it.
  */
 async function ensureNewNodeOpen(page: Page): Promise<void> {
+	if (await page.getByTestId('credential-edit-dialog').isVisible())
+		await closeCredentialDialog(page);
 	if (await page.getByTestId('ndv').isVisible()) return;
 	await searchNodesPanel(page, baseUrl, 'portability');
 	await panelItem(page, NODE_NAME).click();
