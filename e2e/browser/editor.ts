@@ -286,7 +286,8 @@ async function main(): Promise<void> {
 					Promise.all(
 						CRM_BRANCHES.map(([, target]) => edgeItemCount(page, 'Look Up Number', target)),
 					);
-				// Until every count is there, or the run ended without them (a failed run: no 3 min wait; not before 15 s, in case the run was slow to start).
+				// Until every count is there, or the run has ended without them (a failed run fails
+				// then, not after 3 min; not before 15 s, in case the run was slow to start).
 				const started = Date.now();
 				const idle = page.getByTestId('execute-workflow-button').getByText('Execute workflow');
 				await waitUntil(
