@@ -42,20 +42,22 @@ CRED_NAME='Number Portability Lookup sandbox'
 count() { grep -c "^$1 " "$RESULTS" || true; }
 
 on_exit() {
-	local status=$?
+	local status=$? passed failed
 	cleanup
 	# A run that stopped early, or whose browser part never reported, has failed.
 	if ((status != 0 || $(count pass) == 0)) && (($(count fail) == 0)); then
 		echo "not ok - the browser test ran to its end (exit $status)"
 		echo "fail the browser test ran to its end" >>"$RESULTS"
 	fi
-	if (($(count fail) > 0)) || [[ ${BROWSER_KEEP:-0} == 1 ]]; then
+	passed=$(count pass)
+	failed=$(count fail)
+	if ((failed > 0)) || [[ ${BROWSER_KEEP:-0} == 1 ]]; then
 		echo "Work folder kept: $WORK (screenshots in $WORK/screenshots, n8n's log in $WORK/n8n.log)"
 	else
 		rm -rf "$WORK"
 	fi
-	echo "browser: $(count pass) passed, $(count fail) failed ($(elapsed)s)"
-	(($(count fail) == 0)) || exit 1
+	echo "browser: $passed passed, $failed failed ($(elapsed)s)"
+	((failed == 0)) || exit 1
 	exit 0
 }
 trap on_exit EXIT
