@@ -208,3 +208,44 @@ export async function screenshotWithoutRightEdge(panel: Locator, path: string): 
 	if (!box) throw new Error('the panel is not on screen');
 	await panel.page().screenshot({ path, clip: { ...box, width: box.width - 48 } });
 }
+
+/**
+ * The nodes panel opened from the AI Agent's Tool connector, in its Tools view. The canvas may
+ * still be moving (it fits the view once loaded): the click waits for the connector's "+" to stand
+ * still, and is made once more if it opened another view.
+ */
+export async function openToolsPanel(page: Page): Promise<void> {
+	const plus = page
+		.locator(
+			'[data-test-id="canvas-node-input-handle"][data-node-name="AI Agent"][data-connection-type="ai_tool"]',
+		)
+		.getByTestId('canvas-handle-plus');
+	const header = page.getByTestId('nodes-list-header');
+	for (let attempt = 1; ; attempt++) {
+		let box = JSON.stringify(await plus.boundingBox());
+		await waitUntil(
+			async () => {
+				const before = box;
+				await page.waitForTimeout(300);
+				box = JSON.stringify(await plus.boundingBox());
+				return before === box;
+			},
+			Boolean,
+			10_000,
+		);
+		await plus.click();
+		const tools = header.getByText('Tools', { exact: true });
+		if (
+			await tools.waitFor({ timeout: 5_000 }).then(
+				() => true,
+				() => false,
+			)
+		)
+			return;
+		const shown = (await header.innerText().catch(() => '')).split('\n')[0];
+		if (attempt === 2)
+			throw new Error(`the Tool connector's + opened "${shown}", not the Tools view`);
+		await page.keyboard.press('Escape');
+		await header.waitFor({ state: 'hidden' });
+	}
+}
