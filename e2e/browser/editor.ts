@@ -245,6 +245,9 @@ async function main(): Promise<void> {
 				await page.getByTestId('node-credentials-select').click();
 				await page.getByTestId('node-credentials-select-item-new').click();
 				const dialog = page.getByTestId('credential-edit-dialog');
+				// Saved before the dialog has named the new credential, n8n refuses it ("String must
+				// contain at least 1 character(s)").
+				await page.getByTestId('credential-name').getByText(/\S/).first().waitFor();
 				await dialog.getByTestId('parameter-input-user').locator('input').fill(sandbox.user);
 				await dialog
 					.getByTestId('parameter-input-password')
@@ -370,32 +373,29 @@ async function main(): Promise<void> {
 			},
 		);
 
-		await checks.check(
-			'AI Agent: the node is offered as a tool (N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=true)',
-			async () => {
-				await page.goto(`${baseUrl}/workflow/${AGENT_WORKFLOW}`);
-				await canvasNode(page, 'AI Agent').waitFor();
-				await openToolsPanel(page);
-				await page.getByTestId('node-creator-search-bar').fill('portability');
-				// By node type: the panel names the tool "Number Portability Lookup Tool" in the
-				// Tools view and without the suffix elsewhere.
-				const tool = page
+		await checks.check('AI Agent: the node is offered as a tool', async () => {
+			await page.goto(`${baseUrl}/workflow/${AGENT_WORKFLOW}`);
+			await canvasNode(page, 'AI Agent').waitFor();
+			await openToolsPanel(page);
+			await page.getByTestId('node-creator-search-bar').fill('portability');
+			// By node type: the panel names the tool "Number Portability Lookup Tool" in the
+			// Tools view and without the suffix elsewhere.
+			const tool = page
+				.getByTestId('node-creator')
+				.locator(`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${TOOL_TYPE}-"]`);
+			await tool.waitFor({ timeout: 10_000 }).catch(async () => {
+				const offered = await page
 					.getByTestId('node-creator')
-					.locator(`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${TOOL_TYPE}-"]`);
-				await tool.waitFor({ timeout: 10_000 }).catch(async () => {
-					const offered = await page
-						.getByTestId('node-creator')
-						.getByTestId('node-creator-item-name')
-						.allInnerTexts();
-					throw new Error(
-						`no ${TOOL_TYPE} among the tools found for "portability": ${JSON.stringify(offered)}`,
-					);
-				});
-				const name = (await tool.getByTestId('node-creator-item-name').innerText()).trim();
-				await page.screenshot({ path: join(shots, 'agent-tool.png') });
-				return `"${name}" (${TOOL_TYPE}) in the agent's Tools panel`;
-			},
-		);
+					.getByTestId('node-creator-item-name')
+					.allInnerTexts();
+				throw new Error(
+					`no ${TOOL_TYPE} among the tools found for "portability": ${JSON.stringify(offered)}`,
+				);
+			});
+			const name = (await tool.getByTestId('node-creator-item-name').innerText()).trim();
+			await page.screenshot({ path: join(shots, 'agent-tool.png') });
+			return `"${name}" (${TOOL_TYPE}) in the agent's Tools panel`;
+		});
 	} finally {
 		await browser.close();
 	}

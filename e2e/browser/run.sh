@@ -19,7 +19,8 @@
 #                       credits      the CRM example runs with Max Credits 100 instead of 150
 #                       types        the installed package outputs "ported" as a string
 #                       outputs      the installed package's Error Code Group loses its Temporary output
-#                       tool         N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=false
+#                       tool         the installed node loses usableAsTool (n8n 2.41.1 reads no
+#                                    N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: usableAsTool alone decides)
 #   CHROMIUM            the browser (default /usr/bin/chromium)
 set -euo pipefail
 
@@ -100,7 +101,8 @@ break_package() {
 	message) break_installed "$dist/methods/credentialTest.js" 's.replace("message: error.message", "message: \"Error\"")' ;;
 	types) break_installed "$dist/engine/results/typedFields.js" 's.replace("ported: flag(raw.ported)", "ported: String(flag(raw.ported))")' ;;
 	outputs) break_installed "$dist/helpers/outputs.js" 's.replace("\x27Temporary\x27, ", "")' ;;
-	password | credits | tool | '') ;;
+	tool) break_installed "$dist/NumberPortabilityLookup.node.js" 's.replace("usableAsTool: true,", "")' ;;
+	password | credits | '') ;;
 	*)
 		err "unknown BROWSER_BREAK=$BROWSER_BREAK"
 		return 1
@@ -124,7 +126,6 @@ setup "break the installed package on purpose" break_package
 n8n_env "$WORK/user" 2
 export N8N_SECURE_COOKIE=false # plain http on loopback
 export N8N_RESTRICT_FILE_ACCESS_TO="$WORK/files"
-[[ $BROWSER_BREAK == tool ]] && export N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=false
 
 setup "start the sandbox" start_sandbox "$WORK/sandbox.json" "$WORK/sandbox.log" --credit 10000
 password=$(json_get "$WORK/sandbox.json" 'j.password')
