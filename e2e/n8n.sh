@@ -101,13 +101,10 @@ log "starting n8n $(json_get "$N8N_HOME/node_modules/n8n/package.json" 'j.versio
 PATH="$NODE_DIR/bin:$SYSTEM_PATH" node "$N8N_HOME/node_modules/n8n/bin/n8n" start >"$DEV_DIR/n8n.log" 2>&1 &
 N8N_PID=$!
 
-for ((i = 0; i < 1200; i++)); do
-	kill -0 "$N8N_PID" 2>/dev/null || { tail -30 "$DEV_DIR/n8n.log" >&2; die "n8n exited while starting"; }
-	if PATH="$SYSTEM_PATH" node -e "fetch('http://127.0.0.1:$PORT/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
-		break
-	fi
-	sleep 0.25
-done
+# The URLs only once the editor answers: /healthz does seconds before the editor is served, and a
+# click on the URL in between gets "Cannot GET /".
+wait_for_editor "$PORT" "$N8N_PID" 300 || { tail -30 "$DEV_DIR/n8n.log" >&2; die "n8n's editor did not come up"; }
+log "the editor answers on http://127.0.0.1:$PORT"
 
 cat <<EOF
 
