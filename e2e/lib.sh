@@ -355,3 +355,25 @@ start_service() {
 json_get() { # json_get <file> <js expression on `j`>
 	PATH="$SYSTEM_PATH" node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const v=(0,eval)("(j)=>"+process.argv[2])(j);console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"
 }
+
+# wait_for_editor <port> <pid> [seconds] : until n8n serves its editor page (GET / answers 200 with
+# HTML). /healthz answers 5-9 s earlier, while / still says "Cannot GET /". Fails when <pid> exits
+# or the time is up (default 300 s).
+wait_for_editor() {
+	PATH="$SYSTEM_PATH" node -e '
+		const [port, pid, seconds] = process.argv.slice(1).map(Number);
+		const deadline = Date.now() + seconds * 1000;
+		const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+		(async () => {
+			while (Date.now() < deadline && alive()) {
+				try {
+					const r = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: "text/html" } });
+					if (r.ok && (r.headers.get("content-type") ?? "").includes("text/html") && (await r.text()).includes("<div id=\"app\"")) process.exit(0);
+				} catch {}
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+			console.error(alive() ? `the editor did not answer on port ${port} within ${seconds} s` : `n8n (pid ${pid}) exited before its editor answered`);
+			process.exit(1);
+		})();
+	' "$1" "$2" "${3:-300}"
+}

@@ -122,14 +122,10 @@ else
 	N8N_PID=$!
 fi
 
-# The editor itself, not just /healthz (which answers before the editor is served).
-for ((i = 0; i < 1200; i++)); do
-	kill -0 "$N8N_PID" 2>/dev/null || { tail -30 "$DEV_DIR/n8n.log" >&2; die "n8n exited while starting"; }
-	if PATH="$SYSTEM_PATH" node -e "fetch('http://127.0.0.1:$PORT/').then(async (r)=>process.exit(r.ok&&/<html/i.test(await r.text())?0:1),()=>process.exit(1))"; then
-		break
-	fi
-	sleep 0.25
-done
+# The URLs only once the editor answers: /healthz does seconds before the editor is served, and a
+# click on the URL in between gets "Cannot GET /".
+wait_for_editor "$PORT" "$N8N_PID" 300 || { tail -30 "$DEV_DIR/n8n.log" >&2; die "n8n's editor did not come up"; }
+log "the editor answers on http://127.0.0.1:$PORT"
 
 cat <<EOF
 

@@ -3,6 +3,8 @@
  * execution hints) and progress lines in n8n's log, checked against the sandbox's own ledger and
  * request log. One scenario per warning.
  */
+import net from 'node:net';
+
 import { ExecuteContext } from 'n8n-core';
 import type { IDataObject, INodeParameters, NodeExecutionHint } from 'n8n-workflow';
 
@@ -67,7 +69,14 @@ describe('a warning for each thing the user can change', () => {
 
 	it('rate limits: how many requests were refused, and to lower Max Connections', async () => {
 		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT, maxConnections: 2, latency: { baseMs: 200 } });
-		const result = await run(sandbox, gbItems(2_000), { maxConnections: 5 });
+		// All 2,000 in one item, read at once: 20 requests are ready together, 5 go at once.
+		const phones = gbItems(2_000).map((item) => item.phone as string);
+		const result = await runNode({
+			items: [{ phones }],
+			parameters: { operation: 'lookupMany', phoneNumbers: '={{ $json.phones }}', options: { maxConnections: 5 } },
+			credential: credentialFor(sandbox),
+		});
+		expect(result.status).toBe('success');
 		const refused = lookupRequests(sandbox).filter((r) => r.outcome === 'rate_limited').length;
 		expect(refused).toBeGreaterThan(0);
 		const warnings = warningsOf(result);
@@ -112,6 +121,34 @@ describe('a warning for each thing the user can change', () => {
 		expect(lost).toBeGreaterThanOrEqual(sandbox.ledger.undelivered('demo').length);
 		expect(lost).toBeGreaterThanOrEqual(chargedTwice);
 		expect(warnings[0]).toContain(`the service may have charged up to ${fmt(lost)} numbers twice.`);
+	});
+});
+
+describe('the cross-process connection budget (queue mode)', () => {
+	afterEach(() => {
+		delete process.env.NPL_CONNECTION_BUDGET;
+		delete process.env.NPL_REDIS_URL;
+	});
+
+	it('Redis unreachable: a warning says this process counted the connections on its own', async () => {
+		// A loopback port nothing listens on: the connection is refused at once.
+		const closed = await new Promise<number>((resolve) => {
+			const server = net.createServer().listen(0, '127.0.0.1', () => {
+				const { port } = server.address() as net.AddressInfo;
+				server.close(() => resolve(port));
+			});
+		});
+		process.env.NPL_CONNECTION_BUDGET = 'redis';
+		process.env.NPL_REDIS_URL = `redis://127.0.0.1:${closed}`;
+		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT });
+		const result = await run(sandbox, gbItems(150));
+		expect(result.outputs.flat()).toHaveLength(150);
+		expect(sandbox.ledger.totalCharged('demo')).toBe(150);
+		const warnings = warningsOf(result);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/Redis/);
+		expect(warnings[0]).toContain('this n8n process counted the account');
+		expect(warnings[0]).toContain(`127.0.0.1:${closed}`);
 	});
 });
 

@@ -123,7 +123,14 @@ export async function executeLookups(
 			pairedItem: { item: result.itemIndex },
 		});
 	}
-	addSummaryHints(ctx, summariseRun(report, settings, Date.now() - startedAt));
+	const summary = summariseRun(report, settings, Date.now() - startedAt);
+	if (client.usedRedis()) summary.info += ' Connections were counted across n8n processes (Redis).';
+	// The cross-process budget's fallbacks (Redis unreachable, lost, back): in the pane and the log.
+	for (const notice of client.coordinationNotices()) {
+		summary.warnings.push(notice);
+		ctx.logger?.warn(`Number Portability Lookup "${ctx.getNode().name}": ${notice}`);
+	}
+	addSummaryHints(ctx, summary);
 	return outputs;
 }
 

@@ -22,8 +22,6 @@ export interface ClientSettings {
 	includeMsc: boolean;
 	/** Longest wait for the answer's headers, and between two pieces of its body. */
 	timeoutMs: number;
-	/** The execution's cancel signal: a wait for a connection ends when it aborts. */
-	signal?: AbortSignal;
 }
 
 /** A text body longer than this is not one of the service's short messages. */
@@ -139,16 +137,16 @@ export class ServiceClient implements LookupTransport {
 		read: (response: Dispatcher.ResponseData) => Promise<RequestFailure | null>,
 		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
-		// main's stop handling (untilAborted hands back a permit granted after the stop), with
-		// redis-budget's note of a budget shared across processes.
-		const permit = await untilAborted(this.connections.acquire(), signal);
-		if (!permit) return { kind: 'stopped', sent: false };
+		let permit: Awaited<ReturnType<ConnectionBudget['acquire']>>;
+		try {
+			permit = await this.connections.acquire(signal);
+		} catch (error) {
+			// The wait for a connection ends with the stop; anything else is the network's.
+			if (signal?.aborted) return { kind: 'stopped', sent: false };
+			return networkFailure(error, this.secrets);
+		}
 		const { dispatcher, release } = permit;
 		if (this.connections.sharedAcrossProcesses) this.countedAcrossProcesses = true;
-		if (signal?.aborted) {
-			release();
-			return { kind: 'stopped', sent: false };
-		}
 		try {
 			const response = await dispatcher.request({
 				origin: this.url.origin,
@@ -267,33 +265,6 @@ export class ServiceClient implements LookupTransport {
 	private protocolFailure(what: string, body?: string): RequestFailure {
 		const quoted = body === undefined ? '' : `: ${quoteBody(body, this.secrets)}`;
 		return { kind: 'protocol', message: `${redactSecrets(what, this.secrets)}${quoted}` };
-	}
-}
-
-/**
- * The permit, or null when the signal aborts first; a permit granted after that is handed back.
- * (The budget's own wait is not abortable, so the race is run here.)
- */
-async function untilAborted<T extends { release: () => void }>(
-	acquiring: Promise<T>,
-	signal?: AbortSignal,
-): Promise<T | null> {
-	if (!signal) return await acquiring;
-	if (signal.aborted) {
-		void acquiring.then((permit) => permit.release());
-		return null;
-	}
-	let onAbort!: () => void;
-	const aborted = new Promise<null>((resolve) => {
-		onAbort = () => resolve(null);
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		const winner = await Promise.race([acquiring, aborted]);
-		if (winner === null) void acquiring.then((permit) => permit.release());
-		return winner;
-	} finally {
-		signal.removeEventListener('abort', onAbort);
 	}
 }
 
