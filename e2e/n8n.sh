@@ -103,6 +103,7 @@ if [[ ! -f $DEV_DIR/.examples-imported || ${NPL_N8N_REIMPORT:-0} == 1 ]]; then
 	"${prep[@]}" --in examples/crm-list-cleaning.json --out "$DEV_DIR/workflows/crm.json" --id nplExampleCrm001 --folder "$DEV_DIR/files"
 	"${prep[@]}" --in examples/balance-alert.json --out "$DEV_DIR/workflows/balance.json" --id nplExampleBal001
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$DEV_DIR/workflows/agent.json" --id nplExampleAgt001
+	"${prep[@]}" --in examples/recheck-stale-numbers.json --out "$DEV_DIR/workflows/recheck.json" --id nplExampleRck001 --folder "$DEV_DIR/files"
 	step "import the example workflows" \
 		bash -c 'PATH="$1/bin:$PATH" node "$2/node_modules/n8n/bin/n8n" import:workflow --separate --input "$3" >>"$4" 2>&1' _ \
 		"$NODE_DIR" "$N8N_HOME" "$DEV_DIR/workflows" "$DEV_DIR/import.log" ||
