@@ -108,7 +108,6 @@ async function runAndStop(
 	// Anything the node still did unseen would reach the sandbox now.
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	const requests = await sandbox.requests();
-	if (process.env.DEBUG_STOP) console.log(`settled ${timedNode.settledAt - stopAt} ms after the stop`);
 	const inFlight = requests.filter((r) => r.startedAt <= stopAt && (r.finishedAt === null || r.finishedAt > stopAt));
 	return {
 		run,
