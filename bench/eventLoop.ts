@@ -9,11 +9,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workf
 
 // The explicit .ts: tsx would otherwise resolve `.node` to the codex .node.json.
 import { NumberPortabilityLookup } from '../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node.ts';
-import { closeAllAccountConnections } from '../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import { runNode } from '../test/harness/n8nEngine';
 import { ParameterFloorNode } from './floorNode';
 import { StallMonitor, type Stalls } from './stallMonitor';
-import { ACCOUNT, SANDBOX_MAX_CONNECTIONS, SANDBOX_MAX_PER_REQUEST } from './measure';
+import { ACCOUNT, finish, startSandbox } from './measure';
 import type { SandboxProcess } from './sandboxProcess';
 import { uniqueNumbers } from './workload';
 
@@ -90,20 +89,9 @@ export async function eventLoopStalls(
 	batch: number,
 	latencyMs: number,
 ): Promise<EventLoopResult> {
-	const start = async () =>
-		await sandbox.start({
-			accounts: [{ ...ACCOUNT }],
-			latency: { baseMs: latencyMs, perNumberMs: 0, jitterMs: 0 },
-			maxConnections: SANDBOX_MAX_CONNECTIONS,
-			maxPerRequest: SANDBOX_MAX_PER_REQUEST,
-		});
-	const finish = async () => {
-		await closeAllAccountConnections();
-		await sandbox.close();
-	};
-	const node = await measure(await start(), new NumberPortabilityLookup(), n, connections, batch);
-	await finish();
-	const floor = await measure(await start(), new ParameterFloorNode(), n, connections, batch);
-	await finish();
+	const node = await measure(await startSandbox(sandbox, latencyMs), new NumberPortabilityLookup(), n, connections, batch);
+	await finish(sandbox);
+	const floor = await measure(await startSandbox(sandbox, latencyMs), new ParameterFloorNode(), n, connections, batch);
+	await finish(sandbox);
 	return { n, connections, batch, latencyMs, node, floor };
 }

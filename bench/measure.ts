@@ -106,7 +106,8 @@ function errorOf(run: NodeRun): string | null {
 	return run.error ? `${run.error.message}${run.error.description ? `: ${run.error.description}` : ''}` : null;
 }
 
-async function startSandbox(sandbox: SandboxProcess, latencyMs: number, streaming = true): Promise<string> {
+/** A fresh sandbox with the bench's account and limits, latency L; returns its URL. */
+export async function startSandbox(sandbox: SandboxProcess, latencyMs: number, streaming = true): Promise<string> {
 	return await sandbox.start({
 		accounts: [{ ...ACCOUNT }],
 		latency: { baseMs: latencyMs, perNumberMs: 0, jitterMs: 0 },
@@ -116,7 +117,8 @@ async function startSandbox(sandbox: SandboxProcess, latencyMs: number, streamin
 	});
 }
 
-async function finish(sandbox: SandboxProcess): Promise<SandboxStats> {
+/** The sandbox's figures, then the node's pooled sockets and the sandbox closed. */
+export async function finish(sandbox: SandboxProcess): Promise<SandboxStats> {
 	const stats = await sandbox.stats();
 	await closeAllAccountConnections();
 	await sandbox.close();
