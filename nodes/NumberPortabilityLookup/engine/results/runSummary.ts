@@ -22,7 +22,7 @@ function seconds(ms: number): string {
  */
 export function summariseRun(
 	report: LookupInputsReport,
-	settings: Pick<LookupSettings, 'routeBy' | 'numbersPerRequest' | 'maxConnections' | 'maxCredits'>,
+	settings: Pick<LookupSettings, 'routeBy' | 'numbersPerRequest' | 'maxCredits'>,
 	durationMs: number,
 ): RunSummary {
 	const routes = routeNamesFor(settings.routeBy)
@@ -38,7 +38,7 @@ export function summariseRun(
 
 function warningsFor(
 	report: LookupInputsReport,
-	settings: Pick<LookupSettings, 'numbersPerRequest' | 'maxConnections' | 'maxCredits'>,
+	settings: Pick<LookupSettings, 'numbersPerRequest' | 'maxCredits'>,
 ): string[] {
 	const warnings: string[] = [];
 	if (report.finalNumbersPerRequest < settings.numbersPerRequest) {
