@@ -8,15 +8,13 @@ import net from 'node:net';
 import { ExecuteContext } from 'n8n-core';
 import type { IDataObject, INodeParameters, NodeExecutionHint } from 'n8n-workflow';
 
+import { gbNumber, gbNumbers, LOOKUP, phoneItems } from '../faults/support';
 import { runNode, type NodeRun } from '../harness/n8nEngine';
 import { credentialFor, useSandbox, type Sandbox } from './sandboxAccount';
 
 const sandboxes = useSandbox();
 
-const gbNumber = (i: number) => `447788${String(i).padStart(6, '0')}`;
-const phoneItems = (phones: unknown[]) => phones.map((phone) => ({ phone }) as IDataObject);
-const gbItems = (count: number) => phoneItems(Array.from({ length: count }, (_, i) => gbNumber(i)));
-const LOOKUP: INodeParameters = { operation: 'lookup', phoneNumber: '={{ $json.phone }}' };
+const gbItems = (count: number) => phoneItems(gbNumbers(count));
 const BIG_ACCOUNT = [{ user: 'demo', pass: 'demo', credit: 1_000_000 }];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -70,7 +68,7 @@ describe('a warning for each thing the user can change', () => {
 	it('rate limits: how many requests were refused, and to lower Max Connections', async () => {
 		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT, maxConnections: 2, latency: { baseMs: 200 } });
 		// All 2,000 in one item, read at once: 20 requests are ready together, 5 go at once.
-		const phones = gbItems(2_000).map((item) => item.phone as string);
+		const phones = gbNumbers(2_000);
 		const result = await runNode({
 			items: [{ phones }],
 			parameters: { operation: 'lookupMany', phoneNumbers: '={{ $json.phones }}', options: { maxConnections: 5 } },

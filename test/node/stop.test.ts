@@ -7,12 +7,13 @@
  * The sandbox runs in a process of its own, as the service does: in this one, the node's work
  * after a stop would hold up the sandbox noticing the aborted sockets, and it would answer them.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { SandboxProcess, type ChildSandboxOptions } from '../../bench/sandboxProcess';
 import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
 import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import type { LedgerEntry, RequestRecord } from '../../sandbox';
+import { gbNumbers, LOOKUP, LOOKUP_MANY, phoneItems } from '../faults/support';
 import { NODE_NAME, startNodeRun, type NodeRun, type NodeRunOptions } from '../harness/n8nEngine';
 import { jsonOf } from './sandboxAccount';
 
@@ -53,11 +54,7 @@ const START_MARGIN_MS = 50;
 /** The node's promise settles within this of the stop. */
 const SETTLE_WITHIN_MS = 1000;
 
-const gbNumber = (i: number) => `447788${String(i).padStart(6, '0')}`;
-const gbNumbers = (count: number) => Array.from({ length: count }, (_, i) => gbNumber(i));
 
-const LOOKUP: INodeParameters = { operation: 'lookup', phoneNumber: '={{ $json.phone }}' };
-const LOOKUP_MANY: INodeParameters = { operation: 'lookupMany', phoneNumbers: '={{ $json.phones }}' };
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -150,7 +147,7 @@ describe('a stopped execution', () => {
 		const sandbox = await startSandbox({ retryAfterSeconds: 30, faults: { rateLimit: { rate: 1 } } });
 		const outcome = await runAndStop(
 			sandbox,
-			{ items: gbNumbers(300).map((phone) => ({ phone })), parameters: LOOKUP },
+			{ items: phoneItems(gbNumbers(300)), parameters: LOOKUP },
 			// Every request was refused: the run is waiting out its back-off.
 			(requests) => requests.length >= 3 && requests.every((r) => r.finishedAt !== null),
 		);
@@ -161,7 +158,7 @@ describe('a stopped execution', () => {
 
 	it('stops reading items: 100,000 items, stopped while they are being read', async () => {
 		const sandbox = await startSandbox({ accounts: BIG_ACCOUNT, latency: { baseMs: 50 } });
-		const items = gbNumbers(100_000).map((phone) => ({ phone }));
+		const items = phoneItems(gbNumbers(100_000));
 		// Reading 100,000 parameters takes n8n several seconds; the first requests show it has begun.
 		const outcome = await runAndStop(sandbox, { items, parameters: LOOKUP }, (requests) => requests.length >= 2);
 		expectStoppedCleanly(outcome);
@@ -174,7 +171,7 @@ describe('a stopped execution', () => {
 		const outcome = await runAndStop(
 			sandbox,
 			{
-				items: gbNumbers(1_000).map((phone) => ({ phone })),
+				items: phoneItems(gbNumbers(1_000)),
 				parameters: { ...LOOKUP, options: { maxConnections: 1 } },
 			},
 			(requests) => requests.length >= 3,
@@ -192,7 +189,7 @@ describe('an execution that is never stopped', () => {
 	it('behaves as before: every number looked up, nothing "stopped", status success', async () => {
 		const sandbox = await startSandbox({ latency: { baseMs: 20 } });
 		const run = await startNodeRun({
-			items: gbNumbers(2_000).map((phone) => ({ phone })),
+			items: phoneItems(gbNumbers(2_000)),
 			parameters: LOOKUP,
 			credential: credentialFor(sandbox),
 		}).result;
