@@ -79,6 +79,8 @@ start_worker() {
 	local dir=$1 name=$2 user=$3 port
 	shift 3
 	port=$(free_port)
+	# QUEUE_PROFILE=1: a V8 CPU profile per worker, written when it stops (<dir>/profile-<name>).
+	[[ ${QUEUE_PROFILE:-0} == 1 ]] && set -- "$@" NODE_OPTIONS="--cpu-prof --cpu-prof-dir=$dir/profile-$name"
 	# --concurrency: 4 jobs a worker, so a batch of 12 spreads over 3 workers.
 	start_bg "$dir/$name.log" env N8N_USER_FOLDER="$user" QUEUE_HEALTH_CHECK_ACTIVE=true \
 		QUEUE_HEALTH_CHECK_PORT="$port" N8N_WORKER_SERVER_ADDRESS=127.0.0.1 \

@@ -151,18 +151,28 @@ async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Pr
 	}
 	const spread = [...perWorker].map(([w, n]) => `${w}: ${n}`).join(', ');
 	const t = timeline(ctx, answers, view.requests);
-	// Every request's times and socket, to see where the connections sat idle.
+	// Every request's times, socket and execution, and every execution's, to see where the
+	// connections sat idle.
+	const listOf = new Map(answers.flatMap((a) => a.numbers.map((n) => [n, a.index] as const)));
 	writeFileSync(
 		join(ctx.work, `requests-${laneName}.json`),
-		JSON.stringify(
-			view.requests.map(({ id, socketId, startedAt, finishedAt, outcome }) => ({
+		JSON.stringify({
+			requests: view.requests.map(({ id, socketId, startedAt, finishedAt, outcome, numbers }) => ({
 				id,
 				socketId,
+				list: listOf.get(numbers[0] ?? '') ?? null,
 				startedAt,
 				finishedAt,
 				outcome,
 			})),
-		),
+			executions: answers.map(({ index, executionId, sentAt, answeredAt }) => ({
+				list: index,
+				executionId,
+				worker: (executionId && byExecution.get(executionId)) || null,
+				sentAt,
+				answeredAt,
+			})),
+		}),
 	);
 	const answerProblems = answersProblems(answers);
 	const charges = chargeProblems(view, answers);
