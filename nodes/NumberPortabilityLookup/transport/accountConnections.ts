@@ -32,6 +32,8 @@ export class AccountConnections implements ConnectionBudget {
 	private current: { dispatcher: Dispatcher; cap: number } | null = null;
 	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
 	private retiring: Promise<void> | null = null;
+	/** Requests in flight allowed below the limit for a while (shareFor), else null. */
+	private share: { cap: number; ends: NodeJS.Timeout } | null = null;
 
 	/** `configurationProblem`: why this is the in-process budget although Redis was asked for. */
 	constructor(
@@ -70,6 +72,27 @@ export class AccountConnections implements ConnectionBudget {
 			: Math.min(DEFAULT_MAX_CONNECTIONS, this.lowered ?? Infinity);
 	}
 
+	/**
+	 * Keeps at most `cap` requests in flight for the next `forMs` (each call starts the time
+	 * again): this process's share of the account while other processes wait for it (the Redis
+	 * budget). The pool's cap stays the limit, so the share can change without a new pool.
+	 */
+	shareFor(cap: number, forMs: number): void {
+		if (this.share) clearTimeout(this.share.ends);
+		const ends = setTimeout(() => {
+			this.share = null;
+			this.wake();
+		}, forMs);
+		ends.unref();
+		this.share = { cap: Math.max(1, Math.floor(cap)), ends };
+		this.wake();
+	}
+
+	/** Requests allowed in flight now: the limit, or this process's share of it. */
+	private get permitLimit(): number {
+		return Math.min(this.limit, this.share?.cap ?? Infinity);
+	}
+
 	get openPermits(): number {
 		return this.inUse;
 	}
@@ -100,7 +123,7 @@ export class AccountConnections implements ConnectionBudget {
 	): Promise<ConnectionPermit> {
 		if (signal?.aborted) throw abortError(signal);
 		for (;;) {
-			if (this.inUse >= this.limit) {
+			if (this.inUse >= this.permitLimit) {
 				await abortableWait((wake) => {
 					this.waiters.add(wake);
 					return () => this.waiters.delete(wake);
@@ -164,6 +187,8 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	async close(): Promise<void> {
+		if (this.share) clearTimeout(this.share.ends);
+		this.share = null;
 		const current = this.current;
 		this.current = null;
 		if (current) await current.dispatcher.close();
@@ -195,7 +220,7 @@ export class AccountConnections implements ConnectionBudget {
 
 	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
 	private wake(): void {
-		for (let free = this.limit - this.inUse; free > 0 && this.waiters.size > 0; free--) {
+		for (let free = this.permitLimit - this.inUse; free > 0 && this.waiters.size > 0; free--) {
 			const [first] = this.waiters;
 			this.waiters.delete(first);
 			first();

@@ -8,13 +8,45 @@ import { ACQUIRE_LEASE, RELEASE_LEASES, RENEW_LEASES } from './leaseScripts';
 /** How long a first connection may take, and any command: Redis trouble must never hang a run. */
 const CONNECT_TIMEOUT_MS = 1_500;
 const COMMAND_TIMEOUT_MS = 1_500;
+/** How long a refused process counts as waiting; a waiting one asks again well within it. */
+export const WAITING_MS = 600;
 
 export type AcquireResult =
 	| { granted: true; live: number }
-	| { granted: false; live: number; retryInMs: number };
+	| { granted: false; live: number; retryInMs: number; processes: number };
+
+/** One account's keys and channels in Redis (the account part is a hash: no user, no password). */
+export interface AccountKeys {
+	/** Sorted set: a member per open socket of any process, scored by its expiry. */
+	leases: string;
+	/** Sorted set: the processes refused a lease lately, scored by when that stops counting. */
+	waiting: string;
+	/** Channel: leases were given back (waiting processes try again at once). */
+	released: string;
+	/** Channel: a process was refused; the message is how many processes use the account. */
+	wanted: string;
+}
+
+export function accountKeys(keyPrefix: string, accountHash: string): AccountKeys {
+	return {
+		leases: `${keyPrefix}leases:${accountHash}`,
+		waiting: `${keyPrefix}waiting:${accountHash}`,
+		released: `${keyPrefix}released:${accountHash}`,
+		wanted: `${keyPrefix}wanted:${accountHash}`,
+	};
+}
 
 interface LeaseCommands {
-	nplAcquireLease(key: string, member: string, limit: number, ttlMs: number): Promise<number[]>;
+	nplAcquireLease(
+		leases: string,
+		waiting: string,
+		member: string,
+		limit: number,
+		ttlMs: number,
+		owner: string,
+		wanted: string,
+		waitingMs: number,
+	): Promise<number[]>;
 	nplRenewLeases(key: string, ttlMs: number, ...members: string[]): Promise<number>;
 	nplReleaseLeases(key: string, channel: string, ...members: string[]): Promise<number>;
 }
@@ -26,7 +58,7 @@ export interface LeaseHolder {
 
 /**
  * This process's connection to Redis for the budget: one command connection, one subscriber for
- * "a lease was released" messages, one renewal timer for every lease held. It never queues a
+ * the "released" and "wanted" messages, one renewal timer for every lease held. It never queues a
  * command while disconnected (each fails at once, and the budget falls back) and reconnects in
  * the background, so the budget can use Redis again when it is back.
  */
@@ -37,7 +69,7 @@ export class RedisLink {
 	private readonly subscriber: Redis;
 	private readonly firstConnection: Promise<void>;
 	private readonly holders = new Set<LeaseHolder>();
-	private readonly releaseListeners = new Map<string, Set<() => void>>();
+	private readonly listeners = new Map<string, Set<(message: string) => void>>();
 	private renewTimer: NodeJS.Timeout | null = null;
 	private lastProblem = '';
 
@@ -68,7 +100,7 @@ export class RedisLink {
 		this.commands = (
 			location.url ? new Redis(location.url, options) : new Redis(options)
 		) as Redis & LeaseCommands;
-		this.commands.defineCommand('nplAcquireLease', { numberOfKeys: 1, lua: ACQUIRE_LEASE });
+		this.commands.defineCommand('nplAcquireLease', { numberOfKeys: 2, lua: ACQUIRE_LEASE });
 		this.commands.defineCommand('nplRenewLeases', { numberOfKeys: 1, lua: RENEW_LEASES });
 		this.commands.defineCommand('nplReleaseLeases', { numberOfKeys: 1, lua: RELEASE_LEASES });
 		this.commands.on('error', (error: Error) => this.noteProblem(error));
@@ -86,10 +118,12 @@ export class RedisLink {
 		this.subscriber = this.commands.duplicate({ commandTimeout: undefined });
 		this.subscriber.on('error', () => undefined);
 		this.subscriber.on('ready', () => {
-			void this.subscriber.psubscribe(`${keyPrefix}released:*`).catch(() => undefined);
+			void this.subscriber
+				.psubscribe(`${keyPrefix}released:*`, `${keyPrefix}wanted:*`)
+				.catch(() => undefined);
 		});
-		this.subscriber.on('pmessage', (_pattern: string, channel: string) => {
-			for (const wake of this.releaseListeners.get(channel) ?? []) wake();
+		this.subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+			for (const listener of this.listeners.get(channel) ?? []) listener(message);
 		});
 	}
 
@@ -108,16 +142,20 @@ export class RedisLink {
 		return this.commands.status === 'ready';
 	}
 
-	async acquire(key: string, member: string, limit: number): Promise<AcquireResult> {
-		const [granted, live, retryInMs] = await this.commands.nplAcquireLease(
-			key,
+	async acquire(keys: AccountKeys, member: string, limit: number): Promise<AcquireResult> {
+		const [granted, live, retryInMs, processes] = await this.commands.nplAcquireLease(
+			keys.leases,
+			keys.waiting,
 			member,
 			limit,
 			this.leaseMs,
+			this.owner,
+			keys.wanted,
+			WAITING_MS,
 		);
 		return granted === 1
 			? { granted: true, live }
-			: { granted: false, live, retryInMs: Math.max(0, retryInMs) };
+			: { granted: false, live, retryInMs: Math.max(0, retryInMs), processes };
 	}
 
 	/** Extends `members`' leases; resolves with how many had vanished and were put back. */
@@ -131,12 +169,15 @@ export class RedisLink {
 		await this.commands.nplReleaseLeases(key, channel, ...members);
 	}
 
-	/** Calls `wake` whenever a process releases a lease on `channel`; returns how to stop. */
-	onRelease(channel: string, wake: () => void): () => void {
-		let listeners = this.releaseListeners.get(channel);
-		if (!listeners) this.releaseListeners.set(channel, (listeners = new Set()));
-		listeners.add(wake);
-		return () => listeners.delete(wake);
+	/** Calls `listener` with each message on `channel` (released or wanted); returns how to stop. */
+	listen(channel: string, listener: (message: string) => void): () => void {
+		let listeners = this.listeners.get(channel);
+		if (!listeners) this.listeners.set(channel, (listeners = new Set()));
+		listeners.add(listener);
+		return () => {
+			listeners.delete(listener);
+			if (listeners.size === 0) this.listeners.delete(channel);
+		};
 	}
 
 	/** Renews `holder`'s leases every third of their lifetime until the returned function is called. */

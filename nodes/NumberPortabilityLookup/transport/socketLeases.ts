@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 
 import { abortableWait } from './connectionBudget';
-import type { LeaseHolder, RedisLink } from './redisLink';
+import type { AccountKeys, LeaseHolder, RedisLink } from './redisLink';
 
 /** Longest pause between two tries while the account is full (a release message usually comes first). */
 const MAX_POLL_MS = 250;
@@ -14,6 +14,8 @@ export interface LeaseEvents {
 	onRedisOk(): void;
 	/** A socket is about to wait for a lease while this process may hold an idle one. */
 	onStall(): void;
+	/** A process was refused a lease; `processes` use the account now (this one included). */
+	onWanted(processes: number): void;
 }
 
 /**
@@ -36,15 +38,20 @@ export class SocketLeases implements LeaseHolder {
 	/** Whether the last Redis call failed: then no call is made until the link is ready again. */
 	private redisDown = false;
 	private stopRenewing: (() => void) | null = null;
+	private readonly stopHearingWanted: () => void;
 
 	/** `limit()`: this process's limit for the account, sent with each lease request. */
 	constructor(
 		private readonly link: RedisLink,
-		private readonly key: string,
-		private readonly channel: string,
+		private readonly keys: AccountKeys,
 		private readonly limit: () => number,
 		private readonly events: LeaseEvents,
-	) {}
+	) {
+		this.stopHearingWanted = link.listen(keys.wanted, (message) => {
+			const processes = Number(message);
+			if (Number.isInteger(processes) && processes > 0) events.onWanted(processes);
+		});
+	}
 
 	/** Leases held, bound to sockets, spare, claimed by requests; sockets that had to wait for one. */
 	get counts(): { held: number; bound: number; spare: number; claimed: number; stalls: number } {
@@ -120,14 +127,14 @@ export class SocketLeases implements LeaseHolder {
 		this.updateRenewal();
 		if (gone.length === 0 || this.redisDown) return;
 		// A release that fails costs nothing: the lease expires on its own.
-		this.link.release(this.key, this.channel, gone).catch(() => undefined);
+		this.link.release(this.keys.leases, this.keys.released, gone).catch(() => undefined);
 	}
 
 	async renew(): Promise<void> {
 		if (this.held.size === 0) return;
 		if (!(await this.link.usable())) return this.redisProblem('renewing leases');
 		try {
-			await this.link.renew(this.key, [...this.held]);
+			await this.link.renew(this.keys.leases, [...this.held]);
 			this.redisOk();
 		} catch {
 			this.redisProblem('renewing leases');
@@ -136,12 +143,13 @@ export class SocketLeases implements LeaseHolder {
 
 	/** Releases every lease (the budget is closing), bounded by the link's command timeout. */
 	async releaseAll(): Promise<void> {
+		this.stopHearingWanted();
 		const all = [...this.held];
 		this.held.clear();
 		this.spare.length = 0;
 		this.updateRenewal();
 		if (!this.redisDown)
-			await this.link.release(this.key, this.channel, all).catch(() => undefined);
+			await this.link.release(this.keys.leases, this.keys.released, all).catch(() => undefined);
 	}
 
 	/**
@@ -159,7 +167,7 @@ export class SocketLeases implements LeaseHolder {
 				return this.take(id);
 			}
 			try {
-				const result = await this.link.acquire(this.key, id, this.limit());
+				const result = await this.link.acquire(this.keys, id, this.limit());
 				this.redisOk();
 				if (result.granted) return this.take(id);
 				retryInMs = result.retryInMs;
@@ -171,7 +179,7 @@ export class SocketLeases implements LeaseHolder {
 			const pauseMs = Math.min(MAX_POLL_MS, retryInMs + 5) * (0.5 + Math.random() / 2);
 			await abortableWait((wake) => {
 				const timer = setTimeout(wake, pauseMs);
-				const stopListening = this.link.onRelease(this.channel, wake);
+				const stopListening = this.link.listen(this.keys.released, wake);
 				this.localWaiters.add(wake);
 				return () => {
 					clearTimeout(timer);
