@@ -2,6 +2,7 @@ import { AccountConnections } from './accountConnections';
 import type { ConnectionBudget, ConnectionPermit } from './connectionBudget';
 import { leasedPoolFactory } from './leasedPoolFactory';
 import { NoticeLog } from './noticeLog';
+import { FairShare } from './fairShare';
 import { createProxyAwareDispatcher } from './proxyAwareDispatcher';
 import { accountKeys, WAITING_MS, type RedisLink } from './redisLink';
 import { SocketLeases } from './socketLeases';
@@ -13,12 +14,6 @@ import { SocketLeases } from './socketLeases';
  * requests of one run.
  */
 const IDLE_CLOSE_MS = 50;
-/**
- * When the limit does not divide among the processes (5 among 3: 2, 2 and 1), a process above
- * the smaller share gives a socket back after this long, so the remainder goes round and no
- * worker falls behind the others for the whole batch.
- */
-const TAKE_TURNS_MS = 1_000;
 
 /**
  * The account budget across processes. Inside this process it is AccountConnections as in
@@ -33,8 +28,7 @@ export class RedisAccountConnections implements ConnectionBudget {
 	private readonly notices = new NoticeLog();
 	private redisUsable = true;
 	private idleTimer: NodeJS.Timeout | null = null;
-	/** Since when this process has held more than the smaller share while others wait. */
-	private aboveLeastSince: number | null = null;
+	private readonly fairShare = new FairShare();
 
 	constructor(
 		private readonly link: RedisLink,
@@ -156,22 +150,13 @@ export class RedisAccountConnections implements ConnectionBudget {
 	/**
 	 * A process was refused a lease: keep no more than this process's share of the account (its
 	 * limit divided among the processes using it, rounded up) while processes keep asking, and
-	 * take turns at the remainder (TAKE_TURNS_MS). Sockets above the share close (idle ones now,
+	 * take turns at the remainder (FairShare). Sockets above the share close (idle ones now,
 	 * busy ones once answered), so their leases go to the process that waits instead of idling
 	 * here: busy workers run side by side, not one after the other.
 	 */
 	private wanted(processes: number): void {
-		const limit = this.local.accountLimit;
-		const least = Math.max(1, Math.floor(limit / processes));
 		const { bound } = this.leases.counts;
-		const now = Date.now();
-		if (bound <= least) this.aboveLeastSince = null;
-		else this.aboveLeastSince ??= now;
-		let share = Math.ceil(limit / processes);
-		if (this.aboveLeastSince !== null && now - this.aboveLeastSince >= TAKE_TURNS_MS) {
-			share = least;
-			this.aboveLeastSince = null;
-		}
+		const share = this.fairShare.next(this.local.accountLimit, processes, bound);
 		this.local.shareFor(share, WAITING_MS);
 		if (bound > share) this.local.closeIdleSockets();
 	}

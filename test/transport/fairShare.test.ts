@@ -1,0 +1,38 @@
+import { FairShare, TAKE_TURNS_MS } from '../../nodes/NumberPortabilityLookup/transport/fairShare';
+
+describe('FairShare: the share of the account a process keeps while others wait', () => {
+	it('divides the limit among the processes, rounded up, never below one', () => {
+		expect(new FairShare().next(5, 1, 0)).toBe(5);
+		expect(new FairShare().next(5, 2, 0)).toBe(3);
+		expect(new FairShare().next(5, 3, 0)).toBe(2);
+		expect(new FairShare().next(5, 4, 0)).toBe(2);
+		expect(new FairShare().next(2, 7, 0)).toBe(1);
+	});
+
+	it('takes turns at the remainder: above the smaller share for TAKE_TURNS_MS, it drops to it once', () => {
+		const share = new FairShare();
+		// 5 among 3: 2, 2 and 1. This process holds 2, above the smaller share (1).
+		expect(share.next(5, 3, 2, 0)).toBe(2);
+		expect(share.next(5, 3, 2, TAKE_TURNS_MS - 1)).toBe(2);
+		expect(share.next(5, 3, 2, TAKE_TURNS_MS)).toBe(1);
+		// It counts again from the next news: the remainder is its again only later.
+		expect(share.next(5, 3, 2, TAKE_TURNS_MS + 10)).toBe(2);
+		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 9)).toBe(2);
+		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 10)).toBe(1);
+	});
+
+	it('does not count the time a process held no more than the smaller share', () => {
+		const share = new FairShare();
+		expect(share.next(5, 3, 2, 0)).toBe(2);
+		// Back at one socket: the clock stops.
+		expect(share.next(5, 3, 1, 500)).toBe(2);
+		expect(share.next(5, 3, 2, 600)).toBe(2);
+		expect(share.next(5, 3, 2, 600 + TAKE_TURNS_MS - 1)).toBe(2);
+		expect(share.next(5, 3, 2, 600 + TAKE_TURNS_MS)).toBe(1);
+	});
+
+	it('never takes turns when the limit divides evenly (nobody is above the smaller share)', () => {
+		const share = new FairShare();
+		for (let t = 0; t <= 5 * TAKE_TURNS_MS; t += 250) expect(share.next(6, 3, 2, t)).toBe(2);
+	});
+});
