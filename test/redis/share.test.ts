@@ -1,3 +1,4 @@
+import { readBudgetSettings } from '../../nodes/NumberPortabilityLookup/transport/budgetSettings';
 import { accountKeys, RedisLink } from '../../nodes/NumberPortabilityLookup/transport/redisLink';
 import { useRedis } from './suite';
 
@@ -9,20 +10,15 @@ import { useRedis } from './suite';
 describe('the account shared between processes: waiting and "wanted" (real Redis)', () => {
 	const redis = useRedis();
 	const links: RedisLink[] = [];
+	/** A link of its own (a process of its own, for Redis), read from settings as the node reads them. */
 	const link = () => {
-		const url = new URL(redis().url);
-		const made = new RedisLink(
-			{
-				url: redis().url,
-				host: url.hostname,
-				port: Number(url.port),
-				db: 0,
-				tls: false,
-				where: url.host,
-			},
-			'npl-share:',
-			10_000,
-		);
+		const settings = readBudgetSettings({
+			NPL_CONNECTION_BUDGET: 'redis',
+			NPL_REDIS_URL: redis().url,
+			NPL_REDIS_KEY_PREFIX: 'npl-share:',
+		});
+		if (settings.mode !== 'redis') throw new Error(`no Redis budget: ${settings.problem}`);
+		const made = new RedisLink(settings.redis, settings.keyPrefix, settings.leaseMs);
 		links.push(made);
 		return made;
 	};
@@ -31,8 +27,8 @@ describe('the account shared between processes: waiting and "wanted" (real Redis
 	});
 
 	it('a refusal marks the process waiting and tells every process how many use the account', async () => {
-		const keys = accountKeys('npl-share:', 'account-a');
 		const [holder, second, third] = [link(), link(), link()];
+		const keys = accountKeys(holder.keyPrefix, 'account-a');
 		await Promise.all([holder, second, third].map(async (each) => await each.usable()));
 		const heard: string[] = [];
 		holder.listen(keys.wanted, (message) => heard.push(message));
