@@ -61,6 +61,16 @@ err() { log "ERROR: $*"; }
 # ---------------------------------------------------------------------------------------------
 # Check results: one line "pass <what>" or "fail <what>" each, in the file $RESULTS.
 
+# new_work_folder <suite> : sets WORK to a new folder $TMPDIR/npl-<suite>.XXXXXX and RESULTS to an
+# empty results file in it. Outside the repo on purpose: under it, Node would resolve the installed
+# package's dependencies (and n8n-workflow) from the repo's own node_modules, and a package
+# missing them would pass.
+new_work_folder() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-$1.XXXXXX")
+	RESULTS="$WORK/results"
+	: >"$RESULTS"
+}
+
 record() { # record pass|fail "what"
 	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
 	if [[ $1 == pass ]]; then log "  ok - $2"; else log "  not ok - $2"; fi

@@ -35,11 +35,7 @@ cd "$REPO_DIR"
 FLAVOURS=${E2E_N8N:-2 1}
 [[ $FLAVOURS == all ]] && FLAVOURS="2 1"
 E2E_BREAK=${E2E_BREAK:-}
-# Outside the repo on purpose: under it, Node would resolve the installed package's dependencies
-# (and n8n-workflow) from the repo's own node_modules, and a package missing them would pass.
-E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-e2e.XXXXXX")
-RESULTS="$E2E_WORK/results"
-: >"$RESULTS"
+new_work_folder e2e
 
 CRED_ID=nplE2eSandbox001
 CRED_NAME='Number Portability Lookup sandbox (e2e)'
@@ -58,7 +54,7 @@ check() {
 on_exit() {
 	local status=$?
 	cleanup
-	finish_results e2e "$E2E_WORK" "${E2E_KEEP:-0}" "$status" "flavours: $FLAVOURS; $(elapsed)s" || exit 1
+	finish_results e2e "$WORK" "${E2E_KEEP:-0}" "$status" "flavours: $FLAVOURS; $(elapsed)s" || exit 1
 	exit 0
 }
 trap on_exit EXIT
@@ -130,7 +126,7 @@ n8n_logged() { # n8n_logged <log file> args... : an n8n command whose output goe
 
 run_flavour() {
 	FLAVOUR=$1
-	local dir="$E2E_WORK/n8n-$FLAVOUR" mode
+	local dir="$WORK/n8n-$FLAVOUR" mode
 	local user="$dir/user" files="$dir/files" wfdir="$dir/workflows"
 	mkdir -p "$user" "$files" "$wfdir"
 	trap cleanup EXIT
@@ -225,8 +221,8 @@ run_flavour() {
 	stop_bg "$SANDBOX_PID"
 }
 
-log "e2e: flavours \"$FLAVOURS\", work folder $E2E_WORK, cache $E2E_CACHE_DIR"
-step "build and pack the package" pack_package "$E2E_WORK" || die "the package did not build or pack"
+log "e2e: flavours \"$FLAVOURS\", work folder $WORK, cache $E2E_CACHE_DIR"
+step "build and pack the package" pack_package "$WORK" || die "the package did not build or pack"
 
 for flavour in $FLAVOURS; do
 	[[ -d $E2E_DIR/n8n-$flavour ]] || die "unknown flavour $flavour (have: $(cd "$E2E_DIR" && ls -d n8n-* | tr '\n' ' '))"

@@ -31,11 +31,7 @@ cd "$REPO_DIR"
 SCREENSHOTS_TO=
 [[ ${1:-} == --screenshots ]] && SCREENSHOTS_TO="$REPO_DIR/docs/images"
 BROWSER_BREAK=${BROWSER_BREAK:-}
-# Outside the repo, as in e2e/run.sh: under it, the installed package would find its dependencies
-# in the repo's node_modules.
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-browser.XXXXXX")
-RESULTS="$WORK/results"
-: >"$RESULTS"
+new_work_folder browser
 CRED_ID=nplBrowserCred01
 CRED_NAME='Number Portability Lookup sandbox'
 

@@ -37,10 +37,8 @@ cd "$REPO_DIR"
 
 SCENARIOS=${QUEUE_SCENARIOS:-batch stop kill control}
 QUEUE_BREAK=${QUEUE_BREAK:-}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/npl-queue.XXXXXX")
-RESULTS="$WORK/results"
+new_work_folder queue
 TIMES="$WORK/times"
-: >"$RESULTS"
 : >"$TIMES"
 breaking() { [[ " $QUEUE_BREAK " == *" $1 "* ]]; }
 LATENCY_MS=200
