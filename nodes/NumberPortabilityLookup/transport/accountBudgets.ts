@@ -28,10 +28,7 @@ export function accountConnections(baseUrl: string, user: string): ConnectionBud
 
 function createBudget(settings: BudgetSettings, accountKey: string): ConnectionBudget {
 	if (settings.mode === 'process') {
-		return new AccountConnections(
-			(connections) => createProxyAwareDispatcher(connections),
-			settings.problem,
-		);
+		return new AccountConnections(() => createProxyAwareDispatcher(1), settings.problem);
 	}
 	const linkKey = `${settings.redis.url ?? settings.redis.where}\u0000${settings.keyPrefix}\u0000${settings.leaseMs}`;
 	let link = links.get(linkKey);

@@ -10,15 +10,25 @@ import {
 /** Max Connections' default, the service's documented limit per account. */
 const DEFAULT_MAX_CONNECTIONS = 5;
 
+/** One connection to the service: a dispatcher that opens one socket at most. */
+interface Connection {
+	dispatcher: Dispatcher;
+	busy: boolean;
+}
+
 /**
  * One open-connection budget per account per process (regular mode; and, under the Redis
  * budget, this process's share in queue mode).
  *
  * The service counts open TCP connections per account, idle keep-alive ones included, and
  * refuses the one over its limit. So every execution in this process that uses the same
- * account (same base URL and user) shares one dispatcher whose connection cap is the limit in
- * force, and a permit is taken for each request: requests in flight never exceed the limit,
- * and neither do sockets, idle or not.
+ * account (same base URL and user) shares its connections, and a permit is taken for each
+ * request: requests in flight never exceed the limit, and neither do sockets, idle or not.
+ *
+ * Each connection is its own one-socket dispatcher, so the budget knows which ones are idle:
+ * when the limit drops (a rate limit, or this process's share in queue mode) exactly the
+ * connections above it close (idle ones now, busy ones once answered) while the others carry
+ * on, instead of a whole pool draining before a smaller one opens.
  *
  * The limit in force is the lowest Max Connections among the runs using the account, lowered
  * by one on each rate limit and raised back after a streak of clean answers.
@@ -29,15 +39,19 @@ export class AccountConnections implements ConnectionBudget {
 	private cleanStreak = 0;
 	private inUse = 0;
 	private readonly waiters = new Set<() => void>();
-	private current: { dispatcher: Dispatcher; cap: number } | null = null;
-	/** A dispatcher whose cap is no longer the limit, closing; settles once its sockets are shut. */
-	private retiring: Promise<void> | null = null;
+	/** Open connections, the one used last first (the others' sockets then time out first). */
+	private readonly connections: Connection[] = [];
+	/** Connections closing: their sockets count with the service until they are shut. */
+	private readonly closing = new Set<Promise<void>>();
 	/** Requests in flight allowed below the limit for a while (shareFor), else null. */
 	private share: { cap: number; ends: NodeJS.Timeout } | null = null;
 
-	/** `configurationProblem`: why this is the in-process budget although Redis was asked for. */
+	/**
+	 * `openConnection`: a dispatcher for one connection to the service (at most one socket).
+	 * `configurationProblem`: why this is the in-process budget although Redis was asked for.
+	 */
 	constructor(
-		private readonly createDispatcher: (connections: number) => Dispatcher,
+		private readonly openConnection: () => Dispatcher,
 		private readonly configurationProblem?: string,
 	) {}
 
@@ -73,9 +87,9 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	/**
-	 * Keeps at most `cap` requests in flight for the next `forMs` (each call starts the time
-	 * again): this process's share of the account while other processes wait for it (the Redis
-	 * budget). The pool's cap stays the limit, so the share can change without a new pool.
+	 * Keeps at most `cap` requests in flight and `cap` connections open for the next `forMs`
+	 * (each call starts the time again): this process's share of the account while other
+	 * processes wait for it (the Redis budget). Idle connections above the share close now.
 	 */
 	shareFor(cap: number, forMs: number): void {
 		if (this.share) clearTimeout(this.share.ends);
@@ -85,16 +99,22 @@ export class AccountConnections implements ConnectionBudget {
 		}, forMs);
 		ends.unref();
 		this.share = { cap: Math.max(1, Math.floor(cap)), ends };
+		this.closeIdle(this.permitLimit);
 		this.wake();
 	}
 
-	/** Requests allowed in flight now: the limit, or this process's share of it. */
+	/** Requests allowed in flight now, and connections open: the limit, or this process's share. */
 	private get permitLimit(): number {
 		return Math.min(this.limit, this.share?.cap ?? Infinity);
 	}
 
 	get openPermits(): number {
 		return this.inUse;
+	}
+
+	/** Connections open or closing (each holds a socket, or is about to, or has just had one). */
+	get openConnections(): number {
+		return this.connections.length + this.closing.size;
 	}
 
 	/** Requests holding a permit or waiting for one. */
@@ -113,54 +133,36 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	/**
-	 * Waits for a permit; the dispatcher returned is capped at the limit in force. `admit`, when
-	 * given, runs with the permit held and before the dispatcher is chosen (the Redis budget waits
-	 * there for its lease: every socket then holds a lease, so a pool may open beside a closing one).
+	 * Waits for a permit and gives it a connection: an idle one, else a new one while the
+	 * connections open and closing stay under the limit. `admit`, when given, runs with the
+	 * permit held and before the connection is chosen (the Redis budget waits there for its lease).
 	 */
 	async acquire(
 		signal?: AbortSignal,
 		admit?: (signal?: AbortSignal) => Promise<void>,
 	): Promise<ConnectionPermit> {
 		if (signal?.aborted) throw abortError(signal);
-		for (;;) {
-			if (this.inUse >= this.permitLimit) {
-				await abortableWait((wake) => {
-					this.waiters.add(wake);
-					return () => this.waiters.delete(wake);
-				}, signal);
-				continue;
-			}
-			if (this.current && this.current.cap !== this.limit) this.retireCurrent();
-			// No new socket opens beside a closing pool's (idle ones count with the service).
-			if (this.retiring) {
-				const retiring = this.retiring;
-				await abortableWait((wake) => {
-					let waiting = true;
-					void retiring.then(() => waiting && wake());
-					return () => (waiting = false);
-				}, signal);
-				continue;
-			}
-			break;
-		}
+		while (this.inUse >= this.permitLimit) await this.waitForPermit(signal);
 		this.inUse++;
-		if (admit) {
-			try {
-				await admit(signal);
-			} catch (error) {
-				this.inUse--;
-				this.wake();
-				throw error;
-			}
+		let connection: Connection;
+		try {
+			if (admit) await admit(signal);
+			connection = await this.connectionFor(signal);
+		} catch (error) {
+			this.inUse--;
+			this.wake();
+			throw error;
 		}
-		const dispatcher = this.dispatcherFor(this.limit);
 		let released = false;
 		return {
-			dispatcher,
+			dispatcher: connection.dispatcher,
 			release: () => {
 				if (released) return;
 				released = true;
 				this.inUse--;
+				connection.busy = false;
+				// Above the limit or the share: this connection goes, the others carry on.
+				if (this.connections.length > this.permitLimit) this.closeConnection(connection);
 				this.wake();
 			},
 		};
@@ -169,6 +171,7 @@ export class AccountConnections implements ConnectionBudget {
 	reportRateLimited(): void {
 		this.cleanStreak = 0;
 		this.lowered = Math.max(1, this.limit - 1);
+		this.closeIdle(this.permitLimit);
 	}
 
 	reportCleanAnswer(): void {
@@ -179,43 +182,74 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	/**
-	 * Closes the pool's idle sockets now (those in use close once their answer is read), so that
-	 * a process with nothing to send gives its connections back at once, not after keep-alive.
+	 * Closes the idle connections now (busy ones stay), so that a process with nothing to send
+	 * gives its sockets back at once, not after keep-alive.
 	 */
 	closeIdleSockets(): void {
-		if (this.current) this.retireCurrent();
+		this.closeIdle(0);
 	}
 
 	async close(): Promise<void> {
 		if (this.share) clearTimeout(this.share.ends);
 		this.share = null;
-		const current = this.current;
-		this.current = null;
-		if (current) await current.dispatcher.close();
-		await this.retiring;
+		for (const connection of [...this.connections]) this.closeConnection(connection);
+		await Promise.all(this.closing);
+	}
+
+	private async waitForPermit(signal?: AbortSignal): Promise<void> {
+		await abortableWait((wake) => {
+			this.waiters.add(wake);
+			return () => this.waiters.delete(wake);
+		}, signal);
 	}
 
 	/**
-	 * A dispatcher capped at `cap`, created once no other is open. When the cap changes, the old
-	 * one is retired first (acquire): it closes once its requests finish, and only then does a new
-	 * one open sockets, so its idle keep-alive sockets and the new ones never add up past the limit.
+	 * An idle connection (the one used last), else a new one, opened only while the account's
+	 * connections, closing ones included, stay under the limit.
 	 */
-	private dispatcherFor(cap: number): Dispatcher {
-		if (this.current?.cap !== cap) this.current = { dispatcher: this.createDispatcher(cap), cap };
-		return this.current.dispatcher;
+	private async connectionFor(signal?: AbortSignal): Promise<Connection> {
+		for (;;) {
+			const idle = this.connections.find((c) => !c.busy);
+			if (idle) {
+				this.connections.splice(this.connections.indexOf(idle), 1);
+				this.connections.unshift(idle);
+				idle.busy = true;
+				return idle;
+			}
+			if (this.openConnections < this.limit || this.closing.size === 0) {
+				const opened = { dispatcher: this.openConnection(), busy: true };
+				this.connections.unshift(opened);
+				return opened;
+			}
+			const closing = [...this.closing];
+			await abortableWait((wake) => {
+				let waiting = true;
+				void Promise.race(closing).then(() => waiting && wake());
+				return () => (waiting = false);
+			}, signal);
+		}
 	}
 
-	private retireCurrent(): void {
-		const previous = this.current;
-		if (!previous) return;
-		this.current = null;
-		const retiring = previous.dispatcher
+	/** Closes idle connections, the ones used longest ago first, until `keep` are left. */
+	private closeIdle(keep: number): void {
+		for (let i = this.connections.length - 1; i >= 0 && this.connections.length > keep; i--) {
+			const connection = this.connections[i];
+			if (!connection.busy) this.closeConnection(connection);
+		}
+	}
+
+	private closeConnection(connection: Connection): void {
+		const at = this.connections.indexOf(connection);
+		if (at === -1) return;
+		this.connections.splice(at, 1);
+		const closed: Promise<void> = connection.dispatcher
 			.close()
 			.catch(() => undefined)
 			.then(() => {
-				if (this.retiring === retiring) this.retiring = null;
+				this.closing.delete(closed);
+				this.wake();
 			});
-		this.retiring = retiring;
+		this.closing.add(closed);
 	}
 
 	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */

@@ -17,7 +17,7 @@ const IDLE_CLOSE_MS = 50;
 
 /**
  * The account budget across processes. Inside this process it is AccountConnections as in
- * regular mode (one pool, a permit per request, the run's Max Connections lowered on rate
+ * regular mode (one-socket connections, a permit per request, the run's Max Connections lowered on rate
  * limits); on top, every socket holds a lease in Redis, so the account's sockets across all
  * processes stay within the limit. When Redis cannot be used it carries on as the in-process
  * budget, says so in a notice, and takes leases again once Redis is back.
@@ -46,9 +46,7 @@ export class RedisAccountConnections implements ConnectionBudget {
 			},
 		);
 		const factory = leasedPoolFactory(this.leases);
-		this.local = new AccountConnections((connections) =>
-			createProxyAwareDispatcher(connections, factory),
-		);
+		this.local = new AccountConnections(() => createProxyAwareDispatcher(1, factory));
 	}
 
 	get sharedAcrossProcesses(): boolean {
@@ -83,13 +81,9 @@ export class RedisAccountConnections implements ConnectionBudget {
 			release: () => {
 				if (released) return;
 				released = true;
-				// After undici has marked the socket free again (it does so in a microtask): a request
-				// waiting for this claim then reuses the socket instead of opening one without a lease.
-				setImmediate(() => {
-					permit.release();
-					if (claimed) this.leases.unclaim();
-					this.afterRelease();
-				});
+				permit.release();
+				if (claimed) this.leases.unclaim();
+				this.afterRelease();
 			},
 		};
 	}
@@ -137,10 +131,9 @@ export class RedisAccountConnections implements ConnectionBudget {
 	}
 
 	/**
-	 * undici is opening a socket beyond the leases claimed: it tied a request to a new socket while
-	 * one of ours sat idle (the release is deferred so that this stays rare: 0 stalls in 80
-	 * requests of the 4-process test). With the account full, that request would wait for another
-	 * process; closing our idle sockets hands it their lease now.
+	 * A socket is connecting with no spare lease for it (rare: a connection's socket that closed
+	 * left its lease spare for the next one). With the account full, that request would wait for
+	 * another process; closing our idle sockets hands it their lease now.
 	 */
 	private stalled(): void {
 		const { bound, claimed } = this.leases.counts;
@@ -158,7 +151,6 @@ export class RedisAccountConnections implements ConnectionBudget {
 		const { bound } = this.leases.counts;
 		const share = this.fairShare.next(this.local.accountLimit, processes, bound);
 		this.local.shareFor(share, WAITING_MS);
-		if (bound > share) this.local.closeIdleSockets();
 	}
 
 	private redisProblem(what: string): void {
