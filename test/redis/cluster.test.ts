@@ -74,9 +74,10 @@ describe('the connection budget across 4 processes (real Redis)', () => {
 		}
 		expect(refused).toBe(0);
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(5);
-		// A fair share is 25%, and the 5th connection goes round; a process holding all five
-		// until it is done leaves the others near 0% here.
-		for (const share of sharePerWorker) expect(share).toBeGreaterThanOrEqual(0.1);
+		// A fair share is 20-25% (the 5th connection goes round); a process shut out while the
+		// others run gets 0-2% (measured when turns were lost: 0%, 0%, 0%, 2%). The window is
+		// about 2 s on a loaded 2-core machine, so one process may get as little as 10%.
+		for (const share of sharePerWorker) expect(share).toBeGreaterThanOrEqual(0.05);
 		// Every worker gave its leases back when it was done.
 		expect(leaseMembers(redis())).toEqual([]);
 	}, 120_000);

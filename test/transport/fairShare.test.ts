@@ -9,16 +9,19 @@ describe('FairShare: the share of the account a process keeps while others wait'
 		expect(new FairShare().next(2, 7, 0)).toBe(1);
 	});
 
-	it('takes turns at the remainder: above the smaller share for TAKE_TURNS_MS, it drops to it once', () => {
+	it('takes turns at the remainder: above the smaller share for TAKE_TURNS_MS, it drops to it until a socket has gone', () => {
 		const share = new FairShare();
 		// 5 among 3: 2, 2 and 1. This process holds 2, above the smaller share (1).
 		expect(share.next(5, 3, 2, 0)).toBe(2);
 		expect(share.next(5, 3, 2, TAKE_TURNS_MS - 1)).toBe(2);
 		expect(share.next(5, 3, 2, TAKE_TURNS_MS)).toBe(1);
-		// It counts again from the next news: the remainder is its again only later.
-		expect(share.next(5, 3, 2, TAKE_TURNS_MS + 10)).toBe(2);
-		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 9)).toBe(2);
-		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 10)).toBe(1);
+		// News that others still wait comes again before its busy socket is free: the turn holds.
+		expect(share.next(5, 3, 2, TAKE_TURNS_MS + 200)).toBe(1);
+		// The socket has gone: the clock starts again from the next time it holds more.
+		expect(share.next(5, 3, 1, TAKE_TURNS_MS + 400)).toBe(2);
+		expect(share.next(5, 3, 2, TAKE_TURNS_MS + 600)).toBe(2);
+		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 599)).toBe(2);
+		expect(share.next(5, 3, 2, 2 * TAKE_TURNS_MS + 600)).toBe(1);
 	});
 
 	it('does not count the time a process held no more than the smaller share', () => {
