@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AccountConnections } from './accountConnections';
 import { readBudgetSettings, type BudgetSettings } from './budgetSettings';
 import type { ConnectionBudget } from './connectionBudget';
-import { createProxyAwareDispatcher } from './proxyAwareDispatcher';
+import { createProxyAwareConnection } from './proxyAwareDispatcher';
 import { RedisAccountConnections } from './redisAccountConnections';
 import { RedisLink } from './redisLink';
 
@@ -28,7 +28,7 @@ export function accountConnections(baseUrl: string, user: string): ConnectionBud
 
 function createBudget(settings: BudgetSettings, accountKey: string): ConnectionBudget {
 	if (settings.mode === 'process') {
-		return new AccountConnections(() => createProxyAwareDispatcher(1), settings.problem);
+		return new AccountConnections(createProxyAwareConnection, settings.problem);
 	}
 	const linkKey = `${settings.redis.url ?? settings.redis.where}\u0000${settings.keyPrefix}\u0000${settings.leaseMs}`;
 	let link = links.get(linkKey);

@@ -15,7 +15,7 @@ export interface ConnectionBudget {
 	/** Registers a run with its Max Connections; call the returned function when it ends. */
 	join(maxConnections: number): () => void;
 	/**
-	 * Waits for a permit; the dispatcher returned is capped at the limit in force. Rejects with
+	 * Waits for a permit; the dispatcher returned is one connection of the account's. Rejects with
 	 * an error named 'AbortError' as soon as `signal` aborts (at once if it already has).
 	 */
 	acquire(signal?: AbortSignal): Promise<ConnectionPermit>;

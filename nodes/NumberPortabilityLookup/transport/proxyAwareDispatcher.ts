@@ -5,16 +5,13 @@ const KEEP_ALIVE_MS = 4_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY like the rest of n8n; behind it, one pool per
- * origin capped at `connections`. `factory` builds those pools (the Redis budget's take a lease
- * per socket); it is handed the connect function the proxy agent chose, tunnel included.
+ * One connection to the service (at most one socket), honouring HTTP_PROXY / HTTPS_PROXY /
+ * NO_PROXY like the rest of n8n. `factory` builds its pool (the Redis budget's takes a lease per
+ * socket); it is handed the connect function the proxy agent chose, tunnel included.
  */
-export function createProxyAwareDispatcher(
-	connections: number,
-	factory?: Agent.Options['factory'],
-): Dispatcher {
+export function createProxyAwareConnection(factory?: Agent.Options['factory']): Dispatcher {
 	return new EnvHttpProxyAgent({
-		connections,
+		connections: 1,
 		keepAliveTimeout: KEEP_ALIVE_MS,
 		keepAliveMaxTimeout: KEEP_ALIVE_MS,
 		connect: { timeout: CONNECT_TIMEOUT_MS },

@@ -3,7 +3,7 @@ import type { ConnectionBudget, ConnectionPermit } from './connectionBudget';
 import { leasedPoolFactory } from './leasedPoolFactory';
 import { NoticeLog } from './noticeLog';
 import { FairShare } from './fairShare';
-import { createProxyAwareDispatcher } from './proxyAwareDispatcher';
+import { createProxyAwareConnection } from './proxyAwareDispatcher';
 import { accountKeys, WAITING_MS, type RedisLink } from './redisLink';
 import { SocketLeases } from './socketLeases';
 
@@ -17,8 +17,8 @@ const IDLE_CLOSE_MS = 50;
 
 /**
  * The account budget across processes. Inside this process it is AccountConnections as in
- * regular mode (one-socket connections, a permit per request, the run's Max Connections lowered on rate
- * limits); on top, every socket holds a lease in Redis, so the account's sockets across all
+ * regular mode (one-socket connections, a permit per request, the run's Max Connections lowered
+ * on rate limits); on top, every socket holds a lease in Redis, so the account's sockets across all
  * processes stay within the limit. When Redis cannot be used it carries on as the in-process
  * budget, says so in a notice, and takes leases again once Redis is back.
  */
@@ -46,7 +46,7 @@ export class RedisAccountConnections implements ConnectionBudget {
 			},
 		);
 		const factory = leasedPoolFactory(this.leases);
-		this.local = new AccountConnections(() => createProxyAwareDispatcher(1, factory));
+		this.local = new AccountConnections(() => createProxyAwareConnection(factory));
 	}
 
 	get sharedAcrossProcesses(): boolean {
