@@ -25,42 +25,94 @@ describe('the account shared between processes: waiting and "wanted" (real Redis
 	afterEach(async () => {
 		await Promise.all(links.splice(0).map(async (each) => await each.close()));
 	});
-
-	it('a refusal marks the process waiting and tells every process how many use the account', async () => {
-		const [holder, second, third] = [link(), link(), link()];
-		const keys = accountKeys(holder.keyPrefix, 'account-a');
-		await Promise.all([holder, second, third].map(async (each) => await each.usable()));
+	/** `count` processes on one account with this limit, connected; `take(who, n)` asks for lease n. */
+	const processesOn = async (account: string, count: number, limit: number) => {
+		const all = Array.from({ length: count }, link);
+		const keys = accountKeys(all[0].keyPrefix, account);
+		await Promise.all(all.map(async (each) => await each.usable()));
+		const take = async (who: RedisLink, n: number) =>
+			await who.acquire(keys, `${who.owner}:${n}`, limit);
+		return { all, keys, take };
+	};
+	const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+	/** The messages `who` hears on the wanted channel, once its subscriber gets them. */
+	const wantedHeardBy = async (who: RedisLink, keys: ReturnType<typeof accountKeys>) => {
 		const heard: string[] = [];
-		holder.listen(keys.wanted, (message) => heard.push(message));
+		who.listen(keys.wanted, (message) => heard.push(message));
 		// The subscriber connects on its own: wait until a message gets through.
 		const deadline = Date.now() + 3_000;
-		while (redis().cli('PUBSUB', 'NUMPAT') === '0' && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 20));
+		while (redis().cli('PUBSUB', 'NUMPAT') === '0' && Date.now() < deadline) await sleep(20);
+		const until = async (n: number) => {
+			while (heard.length < n && Date.now() < deadline) await sleep(20);
+			return heard;
+		};
+		return { heard, until };
+	};
 
-		for (let i = 1; i <= 5; i++)
-			expect(await holder.acquire(keys, `${holder.owner}:${i}`, 5)).toMatchObject({
-				granted: true,
-			});
+	it('a refusal marks the process waiting and tells every process how many use the account', async () => {
+		const { all, keys, take } = await processesOn('account-a', 3, 5);
+		const [holder, second, third] = all;
+		const wanted = await wantedHeardBy(holder, keys);
+		for (let i = 1; i <= 5; i++) expect(await take(holder, i)).toMatchObject({ granted: true });
 		// Two other processes are refused: three processes use the account now.
-		expect(await second.acquire(keys, `${second.owner}:1`, 5)).toMatchObject({
-			granted: false,
-			processes: 2,
-		});
-		expect(await third.acquire(keys, `${third.owner}:1`, 5)).toMatchObject({
-			granted: false,
-			processes: 3,
-		});
+		expect(await take(second, 1)).toMatchObject({ granted: false, processes: 2 });
+		expect(await take(third, 1)).toMatchObject({ granted: false, processes: 3 });
 		const waiting = redis().cli('ZRANGE', keys.waiting, '0', '-1').split('\n').sort();
 		expect(waiting).toEqual([second.owner, third.owner].sort());
-		while (heard.length < 2 && Date.now() < deadline)
-			await new Promise((resolve) => setTimeout(resolve, 20));
-		expect(heard).toEqual(['2', '3']);
+		expect(await wanted.until(2)).toEqual(['2', '3']);
 
 		// A lease given back goes to a waiting process, which then no longer counts as waiting.
-		await holder.release(keys.leases, keys.released, [`${holder.owner}:5`]);
-		expect(await second.acquire(keys, `${second.owner}:1`, 5)).toMatchObject({ granted: true });
+		await holder.release(keys, [`${holder.owner}:5`]);
+		expect(await take(second, 1)).toMatchObject({ granted: true });
 		expect(redis().cli('ZRANGE', keys.waiting, '0', '-1')).toBe(third.owner);
 		// No key names anything but the account's hash.
 		expect(redis().cli('KEYS', '*').split('\n').sort()).toEqual([keys.leases, keys.waiting].sort());
+	});
+
+	it('a freed lease goes to the waiting process left out, not to one holding its share already', async () => {
+		const { all, keys, take } = await processesOn('account-b', 3, 5);
+		const [first, second, leftOut] = all;
+		for (let i = 1; i <= 3; i++) expect(await take(first, i)).toMatchObject({ granted: true });
+		for (let i = 1; i <= 2; i++) expect(await take(second, i)).toMatchObject({ granted: true });
+		// The account is full; the third process is refused and waits with nothing.
+		expect(await take(leftOut, 1)).toMatchObject({ granted: false, processes: 3 });
+
+		// The first gives two back: 3 processes, 5 leases, so the smaller share is 1. The second
+		// holds 2 already, the first 1: both wait while the left-out process has none.
+		await first.release(keys, [`${first.owner}:2`, `${first.owner}:3`]);
+		expect(await take(second, 3)).toMatchObject({ granted: false, live: 3, processes: 3 });
+		expect(await take(first, 4)).toMatchObject({ granted: false, live: 3, processes: 3 });
+		expect(await take(leftOut, 2)).toMatchObject({ granted: true, live: 4 });
+		// Now none is left out (the first and the second still wait, with their share each).
+		expect(await take(second, 4)).toMatchObject({ granted: true, live: 5 });
+	});
+
+	it('a process that stops waiting no longer holds the others back', async () => {
+		const { all, keys, take } = await processesOn('account-c', 2, 2);
+		const [holder, quitter] = all;
+		expect(await take(holder, 1)).toMatchObject({ granted: true });
+		expect(await take(holder, 2)).toMatchObject({ granted: true });
+		expect(await take(quitter, 1)).toMatchObject({ granted: false, processes: 2 });
+		await holder.release(keys, [`${holder.owner}:2`]);
+		// The quitter still counts as waiting with nothing: the holder, at its share of 1, waits.
+		expect(await take(holder, 3)).toMatchObject({ granted: false, live: 1 });
+		await quitter.stopWaiting(keys);
+		expect(redis().cli('ZRANGE', keys.waiting, '0', '-1')).toBe(holder.owner);
+		expect(await take(holder, 3)).toMatchObject({ granted: true, live: 2 });
+	});
+
+	it('leases given back while no process waits tell every process its share may end', async () => {
+		const { all, keys, take } = await processesOn('account-d', 2, 2);
+		const [holder, other] = all;
+		const wanted = await wantedHeardBy(other, keys);
+		expect(await take(holder, 1)).toMatchObject({ granted: true });
+		expect(await take(holder, 2)).toMatchObject({ granted: true });
+		expect(await take(other, 1)).toMatchObject({ granted: false, processes: 2 });
+		// One comes back while the other process waits: no "nobody waits".
+		await holder.release(keys, [`${holder.owner}:2`]);
+		expect(await take(other, 1)).toMatchObject({ granted: true });
+		// Now none waits: the next lease given back says so (0).
+		await holder.release(keys, [`${holder.owner}:1`]);
+		expect(await wanted.until(2)).toEqual(['2', '0']);
 	});
 });

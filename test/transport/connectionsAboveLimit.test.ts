@@ -23,13 +23,19 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 const isPending = async (promise: Promise<unknown>) =>
 	await Promise.race([promise.then(() => false), sleep(30).then(() => true)]);
 
+/** A budget with a limit of 5 and a share of 2 for `forMs`, both of the share's permits taken. */
+async function sharedTwoOfFive(forMs: number) {
+	const log = connectionLog();
+	const budget = new AccountConnections(log.open);
+	const leave = budget.join(5);
+	budget.shareFor(2, forMs);
+	const first = await Promise.all([budget.acquire(), budget.acquire()]);
+	return { log, budget, leave, first };
+}
+
 describe('AccountConnections: the connections above the limit close, the others carry on', () => {
 	it('shareFor caps requests in flight and connections for a while, then lets the limit back', async () => {
-		const log = connectionLog();
-		const budget = new AccountConnections(log.open);
-		const leave = budget.join(5);
-		budget.shareFor(2, 150);
-		const first = await Promise.all([budget.acquire(), budget.acquire()]);
+		const { log, budget, leave, first } = await sharedTwoOfFive(150);
 		const third = budget.acquire();
 		expect(await isPending(third)).toBe(true);
 		expect(budget.openPermits).toBe(2);
@@ -49,6 +55,21 @@ describe('AccountConnections: the connections above the limit close, the others 
 		expect(log.closed).toEqual([]);
 
 		for (const permit of [first[1], granted, ...afterLapse]) permit.release();
+		leave();
+		await budget.close();
+	});
+
+	it('endShare lets the limit back at once (no process waits any more), not when the share lapses', async () => {
+		const { log, budget, leave, first } = await sharedTwoOfFive(60_000);
+		const more = [budget.acquire(), budget.acquire(), budget.acquire()];
+		expect(await isPending(Promise.all(more))).toBe(true);
+
+		budget.endShare();
+		const granted = await Promise.all(more);
+		expect(budget.openPermits).toBe(5);
+		expect(log.opened).toHaveLength(5);
+
+		for (const permit of [...first, ...granted]) permit.release();
 		leave();
 		await budget.close();
 	});

@@ -93,13 +93,18 @@ export class AccountConnections implements ConnectionBudget {
 	 */
 	shareFor(cap: number, forMs: number): void {
 		if (this.share) clearTimeout(this.share.ends);
-		const ends = setTimeout(() => {
-			this.share = null;
-			this.wake();
-		}, forMs);
+		const ends = setTimeout(() => this.endShare(), forMs);
 		ends.unref();
 		this.share = { cap: Math.max(1, Math.floor(cap)), ends };
 		this.closeIdle(this.permitLimit);
+		this.wake();
+	}
+
+	/** Ends the share now (no other process waits any more): the limit applies again. */
+	endShare(): void {
+		if (!this.share) return;
+		clearTimeout(this.share.ends);
+		this.share = null;
 		this.wake();
 	}
 

@@ -17,6 +17,12 @@ export class FairShare {
 	/** Its turn at the remainder is over: keep the smaller share until a socket has gone. */
 	private givingBack = false;
 
+	/** No process waits any more: the next wait starts afresh. */
+	reset(): void {
+		this.aboveLeastSince = null;
+		this.givingBack = false;
+	}
+
 	/** The share to keep now, given the account's limit, the processes using it and the sockets held. */
 	next(limit: number, processes: number, held: number, now = Date.now()): number {
 		const least = Math.max(1, Math.floor(limit / processes));

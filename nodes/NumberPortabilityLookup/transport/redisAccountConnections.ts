@@ -43,6 +43,7 @@ export class RedisAccountConnections implements ConnectionBudget {
 				onRedisOk: () => this.redisBack(),
 				onStall: () => this.stalled(),
 				onWanted: (processes) => this.wanted(processes),
+				onNobodyWaits: () => this.nobodyWaits(),
 			},
 		);
 		const factory = leasedPoolFactory(this.leases);
@@ -151,6 +152,12 @@ export class RedisAccountConnections implements ConnectionBudget {
 		const { bound } = this.leases.counts;
 		const share = this.fairShare.next(this.local.accountLimit, processes, bound);
 		this.local.shareFor(share, WAITING_MS);
+	}
+
+	/** No process waits for this account any more: this one may use its whole limit again. */
+	private nobodyWaits(): void {
+		this.fairShare.reset();
+		this.local.endShare();
 	}
 
 	private redisProblem(what: string): void {

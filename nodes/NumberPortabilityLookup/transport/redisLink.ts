@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 
 import type { RedisLocation } from './budgetSettings';
-import { ACQUIRE_LEASE, RELEASE_LEASES, RENEW_LEASES } from './leaseScripts';
+import { ACQUIRE_LEASE, RELEASE_LEASES, RENEW_LEASES, STOP_WAITING } from './leaseScripts';
 
 /** How long a first connection may take, and any command: Redis trouble must never hang a run. */
 const CONNECT_TIMEOUT_MS = 1_500;
@@ -23,7 +23,10 @@ export interface AccountKeys {
 	waiting: string;
 	/** Channel: leases were given back (waiting processes try again at once). */
 	released: string;
-	/** Channel: a process was refused; the message is how many processes use the account. */
+	/**
+	 * Channel: a process was refused, and the message is how many processes use the account; or
+	 * 0: leases came back and none waits.
+	 */
 	wanted: string;
 }
 
@@ -40,6 +43,7 @@ interface LeaseCommands {
 	nplAcquireLease(
 		leases: string,
 		waiting: string,
+		released: string,
 		member: string,
 		limit: number,
 		ttlMs: number,
@@ -48,7 +52,14 @@ interface LeaseCommands {
 		waitingMs: number,
 	): Promise<number[]>;
 	nplRenewLeases(key: string, ttlMs: number, ...members: string[]): Promise<number>;
-	nplReleaseLeases(key: string, channel: string, ...members: string[]): Promise<number>;
+	nplReleaseLeases(
+		leases: string,
+		waiting: string,
+		released: string,
+		wanted: string,
+		...members: string[]
+	): Promise<number>;
+	nplStopWaiting(waiting: string, owner: string, released: string, wanted: string): Promise<null>;
 }
 
 /** Something holding leases that the link renews on its timer. */
@@ -100,9 +111,10 @@ export class RedisLink {
 		this.commands = (
 			location.url ? new Redis(location.url, options) : new Redis(options)
 		) as Redis & LeaseCommands;
-		this.commands.defineCommand('nplAcquireLease', { numberOfKeys: 2, lua: ACQUIRE_LEASE });
+		this.commands.defineCommand('nplAcquireLease', { numberOfKeys: 3, lua: ACQUIRE_LEASE });
 		this.commands.defineCommand('nplRenewLeases', { numberOfKeys: 1, lua: RENEW_LEASES });
-		this.commands.defineCommand('nplReleaseLeases', { numberOfKeys: 1, lua: RELEASE_LEASES });
+		this.commands.defineCommand('nplReleaseLeases', { numberOfKeys: 2, lua: RELEASE_LEASES });
+		this.commands.defineCommand('nplStopWaiting', { numberOfKeys: 1, lua: STOP_WAITING });
 		this.commands.on('error', (error: Error) => this.noteProblem(error));
 		this.firstConnection = new Promise<void>((resolve) => {
 			const settle = () => {
@@ -146,6 +158,7 @@ export class RedisLink {
 		const [granted, live, retryInMs, processes] = await this.commands.nplAcquireLease(
 			keys.leases,
 			keys.waiting,
+			keys.released,
 			member,
 			limit,
 			this.leaseMs,
@@ -164,9 +177,20 @@ export class RedisLink {
 		return await this.commands.nplRenewLeases(key, this.leaseMs, ...members);
 	}
 
-	async release(key: string, channel: string, members: readonly string[]): Promise<void> {
+	async release(keys: AccountKeys, members: readonly string[]): Promise<void> {
 		if (members.length === 0) return;
-		await this.commands.nplReleaseLeases(key, channel, ...members);
+		await this.commands.nplReleaseLeases(
+			keys.leases,
+			keys.waiting,
+			keys.released,
+			keys.wanted,
+			...members,
+		);
+	}
+
+	/** This process no longer waits for a lease of the account (it was refused one lately). */
+	async stopWaiting(keys: AccountKeys): Promise<void> {
+		await this.commands.nplStopWaiting(keys.waiting, this.owner, keys.released, keys.wanted);
 	}
 
 	/** Calls `listener` with each message on `channel` (released or wanted); returns how to stop. */

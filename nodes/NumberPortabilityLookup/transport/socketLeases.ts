@@ -16,6 +16,8 @@ export interface LeaseEvents {
 	onStall(): void;
 	/** A process was refused a lease; `processes` use the account now (this one included). */
 	onWanted(processes: number): void;
+	/** Leases came back and no process waits for one: shares may end. */
+	onNobodyWaits(): void;
 }
 
 /**
@@ -35,6 +37,9 @@ export class SocketLeases implements LeaseHolder {
 	private stalls = 0;
 	private nextId = 1;
 	private readonly localWaiters = new Set<() => void>();
+	/** Lease requests under way, and whether Redis counts this process as waiting (refused lately). */
+	private asking = 0;
+	private markedWaiting = false;
 	/** Whether the last Redis call failed: then no call is made until the link is ready again. */
 	private redisDown = false;
 	private stopRenewing: (() => void) | null = null;
@@ -49,7 +54,8 @@ export class SocketLeases implements LeaseHolder {
 	) {
 		this.stopHearingWanted = link.listen(keys.wanted, (message) => {
 			const processes = Number(message);
-			if (Number.isInteger(processes) && processes > 0) events.onWanted(processes);
+			if (processes === 0) events.onNobodyWaits();
+			else if (Number.isInteger(processes) && processes > 0) events.onWanted(processes);
 		});
 	}
 
@@ -127,7 +133,7 @@ export class SocketLeases implements LeaseHolder {
 		this.updateRenewal();
 		if (gone.length === 0 || this.redisDown) return;
 		// A release that fails costs nothing: the lease expires on its own.
-		this.link.release(this.keys.leases, this.keys.released, gone).catch(() => undefined);
+		this.link.release(this.keys, gone).catch(() => undefined);
 	}
 
 	async renew(): Promise<void> {
@@ -148,16 +154,30 @@ export class SocketLeases implements LeaseHolder {
 		this.held.clear();
 		this.spare.length = 0;
 		this.updateRenewal();
-		if (!this.redisDown)
-			await this.link.release(this.keys.leases, this.keys.released, all).catch(() => undefined);
+		if (!this.redisDown) await this.link.release(this.keys, all).catch(() => undefined);
 	}
 
 	/**
 	 * One new lease, or null once `satisfied()` (another lease turned up meanwhile). Waits while
-	 * the account is full: until a process says it released one, or the first lease's expiry,
-	 * at most MAX_POLL_MS (jittered, so processes do not ask in step).
+	 * the account is full, or while a process left out goes first: until a process says it
+	 * released one (or stopped waiting), or the first lease's expiry, at most MAX_POLL_MS
+	 * (jittered, so processes do not ask in step).
 	 */
 	private async obtain(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
+		this.asking++;
+		try {
+			return await this.ask(satisfied, signal);
+		} finally {
+			this.asking--;
+			// Marked as waiting but no longer asking: a stale mark would keep others waiting.
+			if (this.asking === 0 && this.markedWaiting && !this.redisDown) {
+				this.markedWaiting = false;
+				this.link.stopWaiting(this.keys).catch(() => undefined);
+			}
+		}
+	}
+
+	private async ask(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
 		for (;;) {
 			if (satisfied()) return null;
 			const id = `${this.link.owner}:${this.nextId++}`;
@@ -169,6 +189,7 @@ export class SocketLeases implements LeaseHolder {
 			try {
 				const result = await this.link.acquire(this.keys, id, this.limit());
 				this.redisOk();
+				this.markedWaiting = !result.granted;
 				if (result.granted) return this.take(id);
 				retryInMs = result.retryInMs;
 			} catch {
