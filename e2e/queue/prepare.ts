@@ -9,8 +9,8 @@
  *     -> <dir>/workflow.json using that credential (npm run n8n -- --queue: the sandbox's)
  *
  * Each lane's chain: Webhook (POST, answered by a Respond to Webhook node) → Look Up Numbers (the
- * body's `numbers`) → Respond to Webhook (all items, plus the execution's id in a header, so the
- * test can tell which worker ran it). Only one output leads to Respond (see Lane.routeBy): with
+ * body's `numbers`) → Respond to Webhook (all items as a JSON array, plus the execution's id in a
+ * header, so the test can tell which worker ran it). Only one output leads to Respond (see Lane.routeBy): with
  * several outputs wired to it, n8n runs Respond once per output that has items, and the caller
  * gets the first output's items only.
  */
@@ -85,7 +85,12 @@ function chainOf(
 				typeVersion: 1.1,
 				position: [520, y],
 				parameters: {
-					respondWith: 'allIncomingItems',
+					// The same answer as "All Incoming Items", without its cost in queue mode: n8n 2.41
+					// sends three streaming chunks per item there even when nothing streams, each a
+					// Bull progress message through Redis that every n8n process parses (36,000
+					// messages, 19 MB, per batch of 12,000). "JSON" sends them only when streaming.
+					respondWith: 'json',
+					responseBody: '={{ $input.all().map((item) => item.json) }}',
 					options: {
 						responseHeaders: {
 							entries: [{ name: EXECUTION_ID_HEADER, value: '={{ $execution.id }}' }],
