@@ -1,5 +1,6 @@
 import { readBudgetSettings } from '../../nodes/NumberPortabilityLookup/transport/budgetSettings';
 import { accountKeys, RedisLink } from '../../nodes/NumberPortabilityLookup/transport/redisLink';
+import { SocketLeases } from '../../nodes/NumberPortabilityLookup/transport/socketLeases';
 import { useRedis } from './suite';
 
 /**
@@ -114,5 +115,45 @@ describe('the account shared between processes: waiting and "wanted" (real Redis
 		// Now none waits: the next lease given back says so (0).
 		await holder.release(keys, [`${holder.owner}:1`]);
 		expect(await wanted.until(2)).toEqual(['2', '0']);
+	});
+
+	it('a process whose next request asks again at once keeps waiting: no "nobody waits" in between', async () => {
+		const { all, keys, take } = await processesOn('account-e', 2, 2);
+		const [holder, asker] = all;
+		const wanted = await wantedHeardBy(holder, keys);
+		const noEvents = {
+			onRedisProblem: () => undefined,
+			onRedisOk: () => undefined,
+			onStall: () => undefined,
+			onWanted: () => undefined,
+			onNobodyWaits: () => undefined,
+		};
+		const leases = new SocketLeases(asker, keys, () => 2, noEvents);
+		const waitingNow = () => redis().cli('ZRANGE', keys.waiting, '0', '-1');
+		expect(await take(holder, 1)).toMatchObject({ granted: true });
+		// The account's second lease, for a request and then its socket (which stays open).
+		await leases.claim();
+		await leases.forSocket();
+		const second = leases.claim(); // refused: the account is full
+		while (waitingNow() !== asker.owner) await sleep(5);
+
+		// The first request is answered; the waiting one gets its socket, and the next request
+		// asks again right away (refused again): the process never stopped waiting.
+		leases.unclaim();
+		await second;
+		const third = leases.claim();
+		await sleep(300);
+		expect(waitingNow()).toBe(asker.owner);
+		expect(wanted.heard.every((message) => message !== '0')).toBe(true);
+
+		// The second request is answered too: the third gets the socket and nothing more asks.
+		// The mark goes, and with it the others' shares ("0").
+		leases.unclaim();
+		await third;
+		await sleep(300);
+		expect(waitingNow()).toBe('');
+		expect(wanted.heard).toContain('0');
+		leases.unclaim();
+		await leases.releaseAll();
 	});
 });

@@ -5,6 +5,8 @@ import type { AccountKeys, LeaseHolder, RedisLink } from './redisLink';
 
 /** Longest pause between two tries while the account is full (a release message usually comes first). */
 const MAX_POLL_MS = 250;
+/** How long after its last lease request a process that was refused one stops counting as waiting. */
+const STOP_WAITING_AFTER_MS = 100;
 
 /** What the leases report to their budget. */
 export interface LeaseEvents {
@@ -40,6 +42,7 @@ export class SocketLeases implements LeaseHolder {
 	/** Lease requests under way, and whether Redis counts this process as waiting (refused lately). */
 	private asking = 0;
 	private markedWaiting = false;
+	private stopWaitingTimer: NodeJS.Timeout | null = null;
 	/** Whether the last Redis call failed: then no call is made until the link is ready again. */
 	private redisDown = false;
 	private stopRenewing: (() => void) | null = null;
@@ -150,6 +153,8 @@ export class SocketLeases implements LeaseHolder {
 	/** Releases every lease (the budget is closing), bounded by the link's command timeout. */
 	async releaseAll(): Promise<void> {
 		this.stopHearingWanted();
+		if (this.stopWaitingTimer) clearTimeout(this.stopWaitingTimer);
+		this.stopWaitingTimer = null;
 		const all = [...this.held];
 		this.held.clear();
 		this.spare.length = 0;
@@ -165,16 +170,29 @@ export class SocketLeases implements LeaseHolder {
 	 */
 	private async obtain(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
 		this.asking++;
+		if (this.stopWaitingTimer) clearTimeout(this.stopWaitingTimer);
+		this.stopWaitingTimer = null;
 		try {
 			return await this.ask(satisfied, signal);
 		} finally {
 			this.asking--;
-			// Marked as waiting but no longer asking: a stale mark would keep others waiting.
-			if (this.asking === 0 && this.markedWaiting && !this.redisDown) {
-				this.markedWaiting = false;
-				this.link.stopWaiting(this.keys).catch(() => undefined);
-			}
+			if (this.asking === 0 && this.markedWaiting) this.stopWaitingSoon();
 		}
+	}
+
+	/**
+	 * Marked as waiting but no longer asking: a stale mark would hold the others back. Not at
+	 * once, though: a request that took a lease freed here is usually followed by the next one,
+	 * which asks again within milliseconds, and in between this process has not stopped waiting.
+	 */
+	private stopWaitingSoon(): void {
+		this.stopWaitingTimer = setTimeout(() => {
+			this.stopWaitingTimer = null;
+			if (this.asking > 0 || !this.markedWaiting || this.redisDown) return;
+			this.markedWaiting = false;
+			this.link.stopWaiting(this.keys).catch(() => undefined);
+		}, STOP_WAITING_AFTER_MS);
+		this.stopWaitingTimer.unref();
 	}
 
 	private async ask(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
