@@ -132,8 +132,22 @@ cleanup() {
 	E2E_PGIDS=()
 }
 
-free_port() { # a free TCP port on 127.0.0.1
-	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+# free_port: a free TCP port on 127.0.0.1, never one this run handed out before. A port handed
+# out is free again until its process binds it, and the kernel may pick it twice (two n8n task
+# brokers got the same port, and the second worker exited).
+free_port() {
+	local taken=${WORK:+$WORK/.ports-taken} port _
+	taken=${taken:-${TMPDIR:-/tmp}/npl-ports-taken.$$}
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		port=$(PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+		if ! grep -qx "$port" "$taken" 2>/dev/null; then
+			echo "$port" >>"$taken"
+			echo "$port"
+			return 0
+		fi
+	done
+	err "no free port that was not handed out already"
+	return 1
 }
 
 # ---------------------------------------------------------------------------------------------
