@@ -17,6 +17,8 @@
 # Environment:
 #   QUEUE_KEEP=1        keep the work folder ($TMPDIR/npl-queue.*) even when everything passed
 #   QUEUE_SCENARIOS     which scenarios (default "batch stop kill control")
+#   QUEUE_BATCH_ROUNDS  run the batch this many times in the same cluster (1-8, default 1), each
+#                       with numbers of its own, and summarise the rounds (npm run bench:queue: 7)
 #   QUEUE_TIME_CHECK    strict: the batch's time (1.25 × the bound + n8n's start-up) is a check;
 #                       by default it is measured and reported only (never met on this machine)
 #   QUEUE_BREAK         break things on purpose (space-separated), to see the checks fail:
@@ -36,6 +38,7 @@ source "$QUEUE_DIR/cluster.sh"
 cd "$REPO_DIR"
 
 SCENARIOS=${QUEUE_SCENARIOS:-batch stop kill control}
+BATCH_ROUNDS=${QUEUE_BATCH_ROUNDS:-1}
 QUEUE_BREAK=${QUEUE_BREAK:-}
 new_work_folder queue
 TIMES="$WORK/times"
@@ -132,23 +135,25 @@ start_cluster() {
 }
 
 # scenario <name> [args...] : e2e/queue/scenario.ts, its ok/not ok lines recorded.
+# SCENARIO_ROUND: which batch this is (npm run bench:queue runs several in one cluster).
 scenario() {
-	local name=$1 out line
+	local name=$1 label=$1 round=${SCENARIO_ROUND:-0} out line
 	shift
+	((round > 0)) && label="$name-$round"
 	out=$(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/scenario.ts" "$name" --work "$WORK" \
-		--main-url "$MAIN_URL" --sandbox "$WORK/sandbox.json" --latency-ms 200 \
-		--workers "$(worker_list)" "$@" 2>"$WORK/scenario-$name.stderr") || true
-	printf '%s\n' "$out" >"$WORK/scenario-$name.out"
+		--main-url "$MAIN_URL" --sandbox "$WORK/sandbox.json" --latency-ms 200 --round "$round" \
+		--workers "$(worker_list)" "$@" 2>"$WORK/scenario-$label.stderr") || true
+	printf '%s\n' "$out" >"$WORK/scenario-$label.out"
 	while IFS= read -r line; do
 		case $line in
-		'ok - '*) record pass "$name: ${line#ok - }" ;;
-		'not ok - '*) record fail "$name: ${line#not ok - }" ;;
+		'ok - '*) record pass "$label: ${line#ok - }" ;;
+		'not ok - '*) record fail "$label: ${line#not ok - }" ;;
 		'# '*) log "  ${line#\# }" ;;
 		esac
 	done <<<"$out"
 	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
-		tail -20 "$WORK/scenario-$name.stderr" >&2
-		record fail "$name: the scenario ran"
+		tail -20 "$WORK/scenario-$label.stderr" >&2
+		record fail "$label: the scenario ran"
 	fi
 }
 
@@ -197,6 +202,15 @@ for name in $SCENARIOS; do
 		timed "restart as one worker (concurrency 12, NPL_CONNECTION_BUDGET=process)" \
 			restart_workers NPL_CONNECTION_BUDGET=process || die "the worker did not restart"
 		timed "scenario single" scenario single
+		;;
+	batch)
+		for ((round = 0; round < BATCH_ROUNDS; round++)); do
+			what="scenario batch"
+			((BATCH_ROUNDS > 1)) && what+=" (round $((round + 1)) of $BATCH_ROUNDS)"
+			SCENARIO_ROUND=$round timed "$what" scenario batch
+		done
+		((BATCH_ROUNDS > 1)) && PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/batchRounds.ts" "$WORK" |
+			while IFS= read -r line; do log "$line"; done
 		;;
 	*) timed "scenario $name" scenario "$name" ;;
 	esac

@@ -5,6 +5,7 @@
  *
  *   tsx e2e/queue/scenario.ts batch|stop|kill|control --work <dir> --main-url <url>
  *     --sandbox <e2e/sandbox.ts info file> --workers name=pgid:log,... [--latency-ms 200]
+ *     [--round N]   (batch: the Nth batch in the same cluster, 0-7, each with numbers of its own)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ const CONNECTIONS = 5;
 const PER_REQUEST = 100;
 const EXECUTIONS = 12;
 const PER_EXECUTION = 1_000;
-/** Each lane's numbers start here: no number is shared between lanes. */
+/** Each lane's numbers start here: no number is shared between lanes (nor between rounds). */
 const FIRST_NUMBER: Record<string, number> = {
 	batch: 0,
 	kill: 100_000,
@@ -46,6 +47,8 @@ interface Context {
 	adminUrl: string;
 	workers: Worker[];
 	latencyMs: number;
+	/** Which batch this is in the same cluster (npm run bench:queue runs several). */
+	round: number;
 	figures: Record<string, unknown>;
 }
 
@@ -140,9 +143,22 @@ function noteTimeline(t: ReturnType<typeof timeline>) {
 
 async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Promise<void> {
 	const lane = laneNamed(laneName);
-	const lists = numberLists(EXECUTIONS, PER_EXECUTION, FIRST_NUMBER[laneName]);
+	const perRound = EXECUTIONS * PER_EXECUTION;
+	if (ctx.round < 0 || (ctx.round + 1) * perRound > 100_000)
+		throw new Error(`--round ${ctx.round}: 0-7 (the lanes' numbers are 100,000 apart)`);
+	const lists = numberLists(
+		EXECUTIONS,
+		PER_EXECUTION,
+		FIRST_NUMBER[laneName] + ctx.round * perRound,
+	);
 	const answers = await fireBatch(webhookUrl(ctx, lane), lists, AbortSignal.timeout(180_000));
-	const view = await readAccount(ctx.adminUrl, lane.user);
+	const account = await readAccount(ctx.adminUrl, lane.user);
+	// This round's requests only (the account's peak and refusals count every round so far).
+	const listOf = new Map(answers.flatMap((a) => a.numbers.map((n) => [n, a.index] as const)));
+	const view = {
+		...account,
+		requests: account.requests.filter((r) => listOf.has(r.numbers[0] ?? '')),
+	};
 	const byExecution = workerByExecution(ctx.workers);
 	const perWorker = new Map<string, number>();
 	for (const a of answers) {
@@ -153,9 +169,8 @@ async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Pr
 	const t = timeline(ctx, answers, view.requests);
 	// Every request's times, socket and execution, and every execution's, to see where the
 	// connections sat idle.
-	const listOf = new Map(answers.flatMap((a) => a.numbers.map((n) => [n, a.index] as const)));
 	writeFileSync(
-		join(ctx.work, `requests-${laneName}.json`),
+		join(ctx.work, `requests-${laneName}${ctx.round ? `-${ctx.round}` : ''}.json`),
 		JSON.stringify({
 			requests: view.requests.map(({ id, socketId, startedAt, finishedAt, outcome, numbers }) => ({
 				id,
@@ -391,6 +406,7 @@ async function main(): Promise<void> {
 			sandbox: { type: 'string' },
 			workers: { type: 'string' },
 			'latency-ms': { type: 'string', default: '200' },
+			round: { type: 'string', default: '0' },
 		},
 	});
 	if (!values.work || !values['main-url'] || !values.sandbox || !values.workers)
@@ -402,6 +418,7 @@ async function main(): Promise<void> {
 		adminUrl: sandbox.adminUrl,
 		workers: parseWorkers(values.workers),
 		latencyMs: Number(values['latency-ms']),
+		round: Number(values.round),
 		figures: {},
 	};
 	const name = positionals[0];
@@ -420,7 +437,11 @@ async function main(): Promise<void> {
 		default:
 			throw new Error(`unknown scenario ${name}`);
 	}
-	writeFileSync(join(ctx.work, `figures-${name}.json`), JSON.stringify(ctx.figures, null, 2));
+	const suffix = ctx.round ? `-${ctx.round}` : '';
+	writeFileSync(
+		join(ctx.work, `figures-${name}${suffix}.json`),
+		JSON.stringify(ctx.figures, null, 2),
+	);
 }
 
 main().catch((error: unknown) => {
