@@ -42,16 +42,20 @@ const complete = rounds.filter((r) => r.answerProblems === 0);
 const met = complete.filter((r) => r.totalMs <= allowedMs(r));
 // How far each round is from its target, as a multiple of the bound: ≤ 0 is met.
 const overBy = complete.map((r) => (r.totalMs - allowedMs(r)) / r.boundMs);
-const medianOver = complete.length ? median(overBy) : NaN;
 
 for (const r of rounds)
 	console.log(
-		`round ${r.round + 1}: total ${s(r.totalMs)} s (allowed ${s(allowedMs(r))} s) = start-up ${s(r.startupMs)} + lookups ${s(r.lookupsMs)} (${(r.lookupsMs / r.boundMs).toFixed(2)} × the bound) + answers back ${s(r.tailMs)}; busy ${Math.round(100 * r.utilisation)}%${r.answerProblems ? '; NOT every execution answered in full' : ''}`,
+		`# round ${r.round + 1}: total ${s(r.totalMs)} s (allowed ${s(allowedMs(r))} s) = start-up ${s(r.startupMs)} + lookups ${s(r.lookupsMs)} (${(r.lookupsMs / r.boundMs).toFixed(2)} × the bound) + answers back ${s(r.tailMs)}; busy ${Math.round(100 * r.utilisation)}%${r.answerProblems ? '; NOT every execution answered in full' : ''}`,
 	);
 console.log(
-	`${rounds.length} rounds: the time target (1.25 × the bound + n8n's start-up) met in ${met.length}; ` +
-		`median lookups ${median(rounds.map((r) => r.lookupsMs / r.boundMs)).toFixed(2)} × the bound; ` +
-		`the median round ${medianOver <= 0 ? 'meets it' : 'misses it'} (${medianOver <= 0 ? 'under' : 'over'} by ${Math.abs(medianOver).toFixed(3)} × the bound)`,
+	`# ${rounds.length} rounds: the time target met in ${met.length}; median lookups ${median(rounds.map((r) => r.lookupsMs / r.boundMs)).toFixed(2)} × the bound`,
+);
+// The target, judged on the median round (rounds with an execution not answered in full count
+// as missing it).
+const judged = [...overBy, ...rounds.filter((r) => r.answerProblems).map(() => Infinity)];
+const medianOver = median(judged);
+console.log(
+	`${medianOver <= 0 ? 'ok' : 'not ok'} - the median of ${rounds.length} batches finished within 1.25 × the bound + n8n's start-up (${medianOver <= 0 ? 'under' : 'over'} by ${Math.abs(medianOver).toFixed(3)} × the bound)`,
 );
 writeFileSync(
 	join(work, 'figures-batch-rounds.json'),

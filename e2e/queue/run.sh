@@ -135,22 +135,28 @@ start_cluster() {
 }
 
 # scenario <name> [args...] : e2e/queue/scenario.ts, its ok/not ok lines recorded.
+# record_lines <label> : records the "ok - …" / "not ok - …" lines of stdin, logs its "# …" lines.
+record_lines() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "$1: ${line#ok - }" ;;
+		'not ok - '*) record fail "$1: ${line#not ok - }" ;;
+		'# '*) log "  ${line#\# }" ;;
+		esac
+	done
+}
+
 # SCENARIO_ROUND: which batch this is (npm run bench:queue runs several in one cluster).
 scenario() {
-	local name=$1 label=$1 round=${SCENARIO_ROUND:-0} out line
+	local name=$1 label=$1 round=${SCENARIO_ROUND:-0} out
 	shift
 	((round > 0)) && label="$name-$round"
 	out=$(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/scenario.ts" "$name" --work "$WORK" \
 		--main-url "$MAIN_URL" --sandbox "$WORK/sandbox.json" --latency-ms 200 --round "$round" \
 		--workers "$(worker_list)" "$@" 2>"$WORK/scenario-$label.stderr") || true
 	printf '%s\n' "$out" >"$WORK/scenario-$label.out"
-	while IFS= read -r line; do
-		case $line in
-		'ok - '*) record pass "$label: ${line#ok - }" ;;
-		'not ok - '*) record fail "$label: ${line#not ok - }" ;;
-		'# '*) log "  ${line#\# }" ;;
-		esac
-	done <<<"$out"
+	record_lines "$label" <<<"$out"
 	if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then
 		tail -20 "$WORK/scenario-$label.stderr" >&2
 		record fail "$label: the scenario ran"
@@ -209,8 +215,11 @@ for name in $SCENARIOS; do
 			((BATCH_ROUNDS > 1)) && what+=" (round $((round + 1)) of $BATCH_ROUNDS)"
 			SCENARIO_ROUND=$round timed "$what" scenario batch
 		done
-		((BATCH_ROUNDS > 1)) && PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/batchRounds.ts" "$WORK" |
-			while IFS= read -r line; do log "$line"; done
+		if ((BATCH_ROUNDS > 1)); then
+			PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/batchRounds.ts" "$WORK" >"$WORK/batch-rounds.out" ||
+				record fail "batch rounds: summarised"
+			record_lines "batch rounds" <"$WORK/batch-rounds.out"
+		fi
 		;;
 	*) timed "scenario $name" scenario "$name" ;;
 	esac
