@@ -9,6 +9,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { allowedBatchMs } from './checks';
+
 interface BatchFigures {
 	totalMs: number;
 	startupMs: number;
@@ -31,8 +33,7 @@ const rounds = readdirSync(work)
 if (rounds.length === 0) throw new Error(`no figures-batch*.json in ${work}`);
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
-/** The target: 1.25 × the bound plus n8n's start-up of the executions (scenario.ts). */
-const allowedMs = (r: BatchFigures) => 1.25 * r.boundMs + r.startupMs;
+const allowedMs = (r: BatchFigures) => allowedBatchMs(r.boundMs, r.startupMs);
 const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);

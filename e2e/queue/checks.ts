@@ -13,6 +13,12 @@ export function check(condition: boolean, what: string, why?: () => string): boo
 
 export const note = (line: string) => console.log(`# ${line}`);
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+/**
+ * The batch's time target (issue 11): 1.25 × the time the bound C·B/L allows, plus n8n's own
+ * start-up of the executions (first webhook call to the sandbox's first request).
+ */
+export const allowedBatchMs = (boundMs: number, startupMs: number) => 1.25 * boundMs + startupMs;
+
 const show = (value: unknown) => JSON.stringify(value)?.slice(0, 300) ?? String(value);
 
 const BOOLEANS = new Set(['ported', 'mobile', 'landline']);

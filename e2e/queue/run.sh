@@ -20,12 +20,12 @@
 #   QUEUE_BATCH_ROUNDS  run the batch this many times in the same cluster (1-8, default 1), each
 #                       with numbers of its own, and summarise the rounds (npm run bench:queue: 7)
 #   QUEUE_TIME_CHECK    strict: the batch's time (1.25 × the bound + n8n's start-up) is a check;
-#                       by default it is measured and reported only (never met on this machine)
+#                       by default it is measured and reported only (npm run bench:queue judges it)
 #   QUEUE_BREAK         break things on purpose (space-separated), to see the checks fail:
 #                       one-worker   start a single worker (the "at least 2 workers" check)
 #                       no-budget    the main run with NPL_CONNECTION_BUDGET=process
 #                       slow         the sandbox answers in 400 ms, the bound stays at 200 ms
-#                                    (with QUEUE_TIME_CHECK=strict)
+#                                    (with QUEUE_TIME_CHECK=strict, or in npm run bench:queue)
 #                       credit       the batch's account has 11,500 credits for 12,000 numbers
 #                       control-on   the control run keeps the coordination on (its check must fail)
 set -euo pipefail

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
+	allowedBatchMs,
 	answersProblems,
 	chargeProblems,
 	check,
@@ -237,11 +238,11 @@ async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Pr
 		`every execution answered with one item per number (${EXECUTIONS} × ${PER_EXECUTION}), looked up, on Valid, typed; every number charged once`,
 		() => [...answerProblems, ...charges].slice(0, 3).join('; '),
 	);
-	const allowedMs = 1.25 * t.boundMs + t.startupMs;
+	const allowedMs = allowedBatchMs(t.boundMs, t.startupMs);
 	const within = answerProblems.length === 0 && t.totalMs <= allowedMs;
 	const what = `the batch finished in ${seconds(t.totalMs)} ≤ 1.25 × ${seconds(t.boundMs)} (the bound at C=${CONNECTIONS}, B=${PER_REQUEST}, L=${ctx.latencyMs} ms) + n8n's start-up ${seconds(t.startupMs)} = ${seconds(allowedMs)}`;
-	// On this 2-core machine no run met it (best: 6.80 s against 6.65 s allowed; BENCHMARKS.md,
-	// "Queue-mode cluster"): measured and reported always, a check where asked for.
+	// Speed targets are judged in benchmarks, not in timed tests: npm run bench:queue checks it on
+	// the median of 7 batches. Here it is measured and reported, a check where asked for.
 	if (process.env.QUEUE_TIME_CHECK === 'strict') {
 		check(within, what, () =>
 			answerProblems.length ? 'not every execution answered in full' : 'too slow',
