@@ -53,6 +53,8 @@ interface Context {
 	figures: Record<string, unknown>;
 }
 
+/** Files of a round after the first carry its number (figures-batch-2.json). */
+const roundSuffix = (ctx: Context) => (ctx.round ? `-${ctx.round}` : '');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const webhookUrl = (ctx: Context, lane: Lane) => `${ctx.mainUrl}/webhook/${lane.path}`;
 
@@ -171,7 +173,7 @@ async function batch(ctx: Context, laneName: 'batch' | 'control' | 'single'): Pr
 	// Every request's times, socket and execution, and every execution's, to see where the
 	// connections sat idle.
 	writeFileSync(
-		join(ctx.work, `requests-${laneName}${ctx.round ? `-${ctx.round}` : ''}.json`),
+		join(ctx.work, `requests-${laneName}${roundSuffix(ctx)}.json`),
 		JSON.stringify({
 			requests: view.requests.map(({ id, socketId, startedAt, finishedAt, outcome, numbers }) => ({
 				id,
@@ -438,9 +440,8 @@ async function main(): Promise<void> {
 		default:
 			throw new Error(`unknown scenario ${name}`);
 	}
-	const suffix = ctx.round ? `-${ctx.round}` : '';
 	writeFileSync(
-		join(ctx.work, `figures-${name}${suffix}.json`),
+		join(ctx.work, `figures-${name}${roundSuffix(ctx)}.json`),
 		JSON.stringify(ctx.figures, null, 2),
 	);
 }

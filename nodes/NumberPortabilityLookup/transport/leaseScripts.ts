@@ -82,7 +82,8 @@ return restored
 /**
  * Said on the wanted channel when leases come back and no process waits: every process may drop
  * its share and use the account up to its own limit again (the processes left finish the work of
- * one that is done, instead of keeping their shares until those lapse).
+ * one that is done, instead of keeping their shares until those lapse). Uses `now`: put it after
+ * NOW_MS.
  */
 const NOBODY_WAITS = `
 local function nobodyWaits(waiting, wanted)

@@ -153,8 +153,7 @@ export class SocketLeases implements LeaseHolder {
 	/** Releases every lease (the budget is closing), bounded by the link's command timeout. */
 	async releaseAll(): Promise<void> {
 		this.stopHearingWanted();
-		if (this.stopWaitingTimer) clearTimeout(this.stopWaitingTimer);
-		this.stopWaitingTimer = null;
+		this.cancelStopWaiting();
 		const all = [...this.held];
 		this.held.clear();
 		this.spare.length = 0;
@@ -170,8 +169,7 @@ export class SocketLeases implements LeaseHolder {
 	 */
 	private async obtain(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
 		this.asking++;
-		if (this.stopWaitingTimer) clearTimeout(this.stopWaitingTimer);
-		this.stopWaitingTimer = null;
+		this.cancelStopWaiting();
 		try {
 			return await this.ask(satisfied, signal);
 		} finally {
@@ -193,6 +191,11 @@ export class SocketLeases implements LeaseHolder {
 			this.link.stopWaiting(this.keys).catch(() => undefined);
 		}, STOP_WAITING_AFTER_MS);
 		this.stopWaitingTimer.unref();
+	}
+
+	private cancelStopWaiting(): void {
+		if (this.stopWaitingTimer) clearTimeout(this.stopWaitingTimer);
+		this.stopWaitingTimer = null;
 	}
 
 	private async ask(satisfied: () => boolean, signal?: AbortSignal): Promise<string | null> {
