@@ -1,4 +1,5 @@
 import { normaliseNumber } from './numbers/normalise';
+import type { Clock } from './ports';
 import { emptyLookupFields } from './results/typedFields';
 import { reasonText } from './results/reasons';
 import { routeFor } from './results/routes';
@@ -33,6 +34,8 @@ export interface LookupSettings {
 	retry?: Partial<RetryPolicy>;
 	/** The execution's stop: see LookupRunOptions.signal. */
 	signal?: AbortSignal;
+	/** See LookupRunOptions.onRequestSettled. */
+	onRequestSettled?: () => void;
 }
 
 export interface RoutedResult {
@@ -65,8 +68,9 @@ export async function lookUpInputs(
 	inputs: readonly InputNumber[],
 	settings: LookupSettings,
 	transport: LookupTransport,
+	clock: Clock,
 ): Promise<{ results: RoutedResult[]; report: LookupInputsReport }> {
-	const session = new LookupSession(settings, transport);
+	const session = new LookupSession(settings, transport, clock);
 	for (const input of inputs) session.add(input);
 	return await session.finish();
 }
@@ -87,8 +91,10 @@ export class LookupSession {
 	constructor(
 		private readonly settings: LookupSettings,
 		transport: LookupTransport,
+		private readonly clock: Clock,
 	) {
 		this.run = startLookups({
+			clock,
 			transport,
 			numbersPerRequest: settings.numbersPerRequest,
 			maxConnections: settings.maxConnections,
@@ -96,6 +102,7 @@ export class LookupSession {
 			maxCredits: settings.maxCredits,
 			retry: settings.retry,
 			signal: settings.signal,
+			onRequestSettled: settings.onRequestSettled,
 		});
 	}
 
@@ -143,7 +150,7 @@ export class LookupSession {
 		const { inputs, jobKeys, digitsOf, localOutcomes, settings } = this;
 		const routes: Partial<Record<RouteName, number>> = {};
 		const results: RoutedResult[] = new Array<RoutedResult>(run.stopped ? 0 : inputs.length);
-		const slices = new TimeSlices(WORK_SLICE_MS);
+		const slices = new TimeSlices(WORK_SLICE_MS, this.clock);
 		for (let index = 0; index < results.length; index++) {
 			if (slices.due()) await slices.yield();
 			const key = jobKeys[index];

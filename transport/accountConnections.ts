@@ -1,14 +1,8 @@
 import type { Dispatcher } from 'undici';
 
-import {
-	abortableWait,
-	abortError,
-	type ConnectionBudget,
-	type ConnectionPermit,
-} from './connectionBudget';
-
-/** Max Connections' default, the service's documented limit per account. */
-const DEFAULT_MAX_CONNECTIONS = 5;
+import { abortableWait } from '../engine/budget/abortableWait';
+import { RequestPermits } from '../engine/budget/requestPermits';
+import type { ConnectionBudget, ConnectionPermit } from './connectionBudget';
 
 /** One connection to the service: a dispatcher that opens one socket at most. */
 interface Connection {
@@ -33,18 +27,13 @@ interface Connection {
  * The limit in force is the lowest Max Connections among the runs using the account, lowered
  * by one on each rate limit and raised back after a streak of clean answers.
  */
-export class AccountConnections implements ConnectionBudget {
-	private readonly runs = new Map<symbol, number>();
-	private lowered: number | null = null;
-	private cleanStreak = 0;
-	private inUse = 0;
-	private readonly waiters = new Set<() => void>();
+export class AccountConnections extends RequestPermits implements ConnectionBudget {
 	/** Open connections, the one used last first (the others' sockets then time out first). */
 	private readonly connections: Connection[] = [];
 	/** Connections closing: their sockets count with the service until they are shut. */
 	private readonly closing = new Set<Promise<void>>();
-	/** Requests in flight allowed below the limit for a while (shareFor), else null. */
-	private share: { cap: number; ends: NodeJS.Timeout } | null = null;
+	/** When the share below the limit ends (shareFor), else null. */
+	private shareEnds: NodeJS.Timeout | null = null;
 
 	/**
 	 * `openConnection`: a dispatcher for one connection to the service (at most one socket).
@@ -53,37 +42,8 @@ export class AccountConnections implements ConnectionBudget {
 	constructor(
 		private readonly openConnection: () => Dispatcher,
 		private readonly configurationProblem?: string,
-	) {}
-
-	/** Registers a run with its Max Connections; call the returned function when it ends. */
-	join(maxConnections: number): () => void {
-		const id = Symbol('run');
-		this.runs.set(id, Math.max(1, Math.floor(maxConnections)));
-		return () => {
-			this.runs.delete(id);
-			if (this.runs.size === 0) this.lowered = null;
-			this.wake();
-		};
-	}
-
-	get limit(): number {
-		let configured = Infinity;
-		for (const value of this.runs.values()) configured = Math.min(configured, value);
-		// Outside a run (the credential test, Get Balance) one connection is plenty.
-		if (configured === Infinity) configured = 1;
-		return Math.min(configured, this.lowered ?? Infinity);
-	}
-
-	/**
-	 * The account's limit as this process knows it: what the Redis budget asks for a new socket
-	 * with. Within a run, the limit in force; outside one (the credential test, Get Balance) the
-	 * default Max Connections, for their one connection must not wait until the whole account is
-	 * idle in every process.
-	 */
-	get accountLimit(): number {
-		return this.runs.size > 0
-			? this.limit
-			: Math.min(DEFAULT_MAX_CONNECTIONS, this.lowered ?? Infinity);
+	) {
+		super();
 	}
 
 	/**
@@ -92,39 +52,24 @@ export class AccountConnections implements ConnectionBudget {
 	 * processes wait for it (the Redis budget). Idle connections above the share close now.
 	 */
 	shareFor(cap: number, forMs: number): void {
-		if (this.share) clearTimeout(this.share.ends);
-		const ends = setTimeout(() => this.endShare(), forMs);
-		ends.unref();
-		this.share = { cap: Math.max(1, Math.floor(cap)), ends };
+		if (this.shareEnds) clearTimeout(this.shareEnds);
+		this.shareEnds = setTimeout(() => this.endShare(), forMs);
+		this.shareEnds.unref();
+		this.setShare(cap);
 		this.closeIdle(this.permitLimit);
-		this.wake();
 	}
 
 	/** Ends the share now (no other process waits any more): the limit applies again. */
 	endShare(): void {
-		if (!this.share) return;
-		clearTimeout(this.share.ends);
-		this.share = null;
-		this.wake();
-	}
-
-	/** Requests allowed in flight now, and connections open: the limit, or this process's share. */
-	private get permitLimit(): number {
-		return Math.min(this.limit, this.share?.cap ?? Infinity);
-	}
-
-	get openPermits(): number {
-		return this.inUse;
+		if (!this.shareEnds) return;
+		clearTimeout(this.shareEnds);
+		this.shareEnds = null;
+		this.setShare(null);
 	}
 
 	/** Connections open or closing (each holds a socket, or is about to, or has just had one). */
 	get openConnections(): number {
 		return this.connections.length + this.closing.size;
-	}
-
-	/** Requests holding a permit or waiting for one. */
-	get demand(): number {
-		return this.inUse + this.waiters.size;
 	}
 
 	readonly sharedAcrossProcesses = false;
@@ -146,16 +91,13 @@ export class AccountConnections implements ConnectionBudget {
 		signal?: AbortSignal,
 		admit?: (signal?: AbortSignal) => Promise<void>,
 	): Promise<ConnectionPermit> {
-		if (signal?.aborted) throw abortError(signal);
-		while (this.inUse >= this.permitLimit) await this.waitForPermit(signal);
-		this.inUse++;
+		await this.take(signal);
 		let connection: Connection;
 		try {
 			if (admit) await admit(signal);
 			connection = await this.connectionFor(signal);
 		} catch (error) {
-			this.inUse--;
-			this.wake();
+			this.give();
 			throw error;
 		}
 		let released = false;
@@ -164,26 +106,17 @@ export class AccountConnections implements ConnectionBudget {
 			release: () => {
 				if (released) return;
 				released = true;
-				this.inUse--;
 				connection.busy = false;
 				// Above the limit or the share: this connection goes, the others carry on.
 				if (this.connections.length > this.permitLimit) this.closeConnection(connection);
-				this.wake();
+				this.give();
 			},
 		};
 	}
 
 	reportRateLimited(): void {
-		this.cleanStreak = 0;
-		this.lowered = Math.max(1, this.limit - 1);
+		super.reportRateLimited();
 		this.closeIdle(this.permitLimit);
-	}
-
-	reportCleanAnswer(): void {
-		if (this.lowered === null || ++this.cleanStreak < 10) return;
-		this.cleanStreak = 0;
-		this.lowered++;
-		this.wake();
 	}
 
 	/**
@@ -195,17 +128,10 @@ export class AccountConnections implements ConnectionBudget {
 	}
 
 	async close(): Promise<void> {
-		if (this.share) clearTimeout(this.share.ends);
-		this.share = null;
+		if (this.shareEnds) clearTimeout(this.shareEnds);
+		this.shareEnds = null;
 		for (const connection of [...this.connections]) this.closeConnection(connection);
 		await Promise.all(this.closing);
-	}
-
-	private async waitForPermit(signal?: AbortSignal): Promise<void> {
-		await abortableWait((wake) => {
-			this.waiters.add(wake);
-			return () => this.waiters.delete(wake);
-		}, signal);
 	}
 
 	/**
@@ -255,14 +181,5 @@ export class AccountConnections implements ConnectionBudget {
 				this.wake();
 			});
 		this.closing.add(closed);
-	}
-
-	/** Wakes as many waiters as there are free permits; each re-checks before it takes one. */
-	private wake(): void {
-		for (let free = this.permitLimit - this.inUse; free > 0 && this.waiters.size > 0; free--) {
-			const [first] = this.waiters;
-			this.waiters.delete(first);
-			first();
-		}
 	}
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 
-import { abortableWait } from './connectionBudget';
+import { abortableWait } from '../engine/budget/abortableWait';
 import type { AccountKeys, LeaseHolder, RedisLink } from './redisLink';
 
 /** Longest pause between two tries while the account is full (a release message usually comes first). */

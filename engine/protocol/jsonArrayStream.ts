@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
-
 import type { RawLookupObject } from '../types';
 import { ProtocolError } from './errors';
 
@@ -58,7 +56,8 @@ function closingQuote(text: string, from: number): number {
 export class JsonArrayStream {
 	private state = State.Start;
 
-	private readonly decoder = new StringDecoder('utf8');
+	/** Holds a character split across two chunks until its last byte arrives. */
+	private readonly decoder = new TextDecoder('utf-8');
 
 	private readonly secrets: readonly string[];
 
@@ -97,7 +96,7 @@ export class JsonArrayStream {
 	push(chunk: string | Uint8Array): RawLookupObject[] {
 		if (this.ended) throw new Error('JsonArrayStream: push() after end()');
 		if (this.failure) throw this.failure;
-		const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer);
+		const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
 		return this.scanKeepingResults(text);
 	}
 
@@ -109,7 +108,7 @@ export class JsonArrayStream {
 	end(): { complete: boolean } {
 		if (!this.ended) {
 			this.ended = true;
-			const rest = this.failure ? '' : this.decoder.end();
+			const rest = this.failure ? '' : this.decoder.decode();
 			if (rest) this.scanKeepingResults(rest);
 			this.parts = [];
 		}

@@ -1,27 +1,19 @@
-import type { Dispatcher } from 'undici';
-
-import { parseBalance } from '../engine/protocol/balance';
-import { quoteBody, redactSecrets } from '../engine/protocol/errors';
-import { JsonArrayStream } from '../engine/protocol/jsonArrayStream';
-import { parseLegacyCsv } from '../engine/protocol/legacyCsv';
-import { classifyTextAnswer } from '../engine/protocol/textAnswer';
-import type { LookupTransport, RequestFailure } from '../engine/scheduling/transportContract';
-import type { RawLookupObject } from '../engine/types';
-import { accountConnections } from './accountBudgets';
-import { checkBaseUrl } from './baseUrl';
-import type { ConnectionBudget } from './connectionBudget';
-
-export interface Account {
-	baseUrl: string;
-	user: string;
-	password: string;
-}
+import type { ServiceLink, ServiceResponse } from '../ports';
+import type { LookupTransport, RequestFailure } from '../scheduling/transportContract';
+import type { RawLookupObject } from '../types';
+import { parseBalance } from './balance';
+import { quoteBody, redactSecrets } from './errors';
+import { JsonArrayStream } from './jsonArrayStream';
+import { parseLegacyCsv } from './legacyCsv';
+import { classifyTextAnswer } from './textAnswer';
 
 export interface ClientSettings {
 	/** Ask for the serving MSC (msc=1, 1.2 credits a lookup). */
 	includeMsc: boolean;
 	/** Longest wait for the answer's headers, and between two pieces of its body. */
 	timeoutMs: number;
+	/** What must never be quoted back from an answer (the account's password). */
+	secrets: readonly string[];
 }
 
 /** A text body longer than this is not one of the service's short messages. */
@@ -39,47 +31,30 @@ export class ServiceRequestError extends Error {
 }
 
 /**
- * Speaks the service's HTTP protocol for one account: POSTs a form body (the password never
- * goes in a URL), streams the JSON answer object by object, and turns every other answer into
- * a typed failure. Connections come from the account's budget (process-wide, or cluster-wide
- * through Redis in queue mode).
+ * Speaks the service's HTTP protocol for one account, over the host's link: posts a form body
+ * (the link adds the user and password to it: they never go in a URL), streams the JSON answer
+ * object by object, and turns every other answer into a typed failure. The link's budget decides
+ * when a request may go (process-wide, or cluster-wide through Redis in queue mode).
  */
 export class ServiceClient implements LookupTransport {
-	private readonly url: URL;
-	private readonly connections: ConnectionBudget;
-	private readonly secrets: string[];
-	/** Where this client's share of the budget's notices starts. */
-	private readonly noticesFrom: number;
-	private countedAcrossProcesses = false;
-
 	constructor(
-		private readonly account: Account,
+		private readonly link: ServiceLink,
 		private readonly settings: ClientSettings,
-	) {
-		this.url = checkBaseUrl(account.baseUrl);
-		this.connections = accountConnections(this.url.href, account.user);
-		this.noticesFrom = this.connections.noticeCursor();
-		// Its encoded forms are derived where text is redacted (engine/protocol/errors.ts).
-		this.secrets = [account.password];
-	}
+	) {}
 
-	/**
-	 * What happened to the cross-process connection budget while this client was in use (Redis
-	 * unreachable or lost, and back): one user-facing sentence each, no secrets. Empty in
-	 * regular mode and when all went well.
-	 */
+	/** See ServiceLink.coordinationNotices. */
 	coordinationNotices(): string[] {
-		return this.connections.noticesSince(this.noticesFrom);
+		return this.link.coordinationNotices();
 	}
 
 	/** Whether any request of this client was counted across processes (through Redis). */
 	usedRedis(): boolean {
-		return this.countedAcrossProcesses;
+		return this.link.countedAcrossProcesses();
 	}
 
 	/** Registers a run's Max Connections with the account budget; returns the leave function. */
 	joinAccount(maxConnections: number): () => void {
-		return this.connections.join(maxConnections);
+		return this.link.join(maxConnections);
 	}
 
 	async lookup(
@@ -87,119 +62,100 @@ export class ServiceClient implements LookupTransport {
 		onResult: (raw: RawLookupObject) => void,
 		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
-		const form = new URLSearchParams({
-			user: this.account.user,
-			pass: this.account.password,
-			msisdn: numbers.join(','),
-			format: 'json',
-		});
-		if (this.settings.includeMsc) form.set('msc', '1');
+		const fields: Record<string, string> = { msisdn: numbers.join(','), format: 'json' };
+		if (this.settings.includeMsc) fields.msc = '1';
 		const failure = await this.post(
-			form,
+			fields,
 			async (response) => await this.readLookupAnswer(response, onResult),
 			signal,
 		);
-		if (failure?.kind === 'rate_limited') this.connections.reportRateLimited();
-		else if (!failure) this.connections.reportCleanAnswer();
+		if (failure?.kind === 'rate_limited') this.link.reportRateLimited();
+		else if (!failure) this.link.reportCleanAnswer();
 		return failure;
 	}
 
 	/** The account balance, in credits. Throws ServiceRequestError with a user-facing message. */
-	async balance(): Promise<number> {
-		const form = new URLSearchParams({
-			user: this.account.user,
-			pass: this.account.password,
-			query: 'balance',
-		});
+	async balance(signal?: AbortSignal): Promise<number> {
 		let balance = NaN;
-		const failure = await this.post(form, async (response) => {
-			const text = await readText(response.body);
-			const textError = classifyTextAnswer(text);
-			if (textError) return { kind: textError } as RequestFailure;
-			if (response.statusCode !== 200) return this.statusFailure(response, text);
-			try {
-				balance = parseBalance(text, this.secrets);
-				return null;
-			} catch (error) {
-				return this.protocolFailure((error as Error).message);
-			}
-		});
+		const failure = await this.post(
+			{ query: 'balance' },
+			async (response) => {
+				const text = await readText(response);
+				const textError = classifyTextAnswer(text);
+				if (textError) return { kind: textError } as RequestFailure;
+				if (response.status !== 200) return this.statusFailure(response, text);
+				try {
+					balance = parseBalance(text, this.settings.secrets);
+					return null;
+				} catch (error) {
+					return this.protocolFailure((error as Error).message);
+				}
+			},
+			signal,
+		);
 		if (failure) throw new ServiceRequestError(failure, describeFailure(failure));
 		return balance;
 	}
 
 	/**
-	 * Sends one form POST under a connection permit; network errors become failures. When
-	 * `signal` aborts, the wait for a permit or the request in flight ends at once: `stopped`.
+	 * Sends one form POST under a permit of the account's budget; the link's errors become
+	 * failures. When `signal` aborts, the wait for a permit or the request in flight ends at
+	 * once: `stopped`.
 	 */
 	private async post(
-		form: URLSearchParams,
-		read: (response: Dispatcher.ResponseData) => Promise<RequestFailure | null>,
+		fields: Record<string, string>,
+		read: (response: ServiceResponse) => Promise<RequestFailure | null>,
 		signal?: AbortSignal,
 	): Promise<RequestFailure | null> {
-		let permit: Awaited<ReturnType<ConnectionBudget['acquire']>>;
+		let permit: Awaited<ReturnType<ServiceLink['acquire']>>;
 		try {
-			permit = await this.connections.acquire(signal);
+			permit = await this.link.acquire(signal);
 		} catch (error) {
 			// The wait for a connection ends with the stop; anything else is the network's.
 			if (signal?.aborted) return { kind: 'stopped', sent: false };
-			return networkFailure(error, this.secrets);
+			return this.networkFailure(error);
 		}
-		const { dispatcher, release } = permit;
-		if (this.connections.sharedAcrossProcesses) this.countedAcrossProcesses = true;
 		try {
-			const response = await dispatcher.request({
-				origin: this.url.origin,
-				path: this.url.pathname + this.url.search,
-				method: 'POST',
-				headers: {
-					'content-type': 'application/x-www-form-urlencoded',
-					accept: 'application/json, text/plain;q=0.9',
-				},
-				body: form.toString(),
-				headersTimeout: this.settings.timeoutMs,
-				bodyTimeout: this.settings.timeoutMs,
-				signal,
-			});
+			const response = await permit.post(fields, { signal, timeoutMs: this.settings.timeoutMs });
 			try {
 				const failure = await read(response);
 				// An abort mid-answer surfaces as a broken stream: it is the stop, not the network.
 				return failure && signal?.aborted ? { kind: 'stopped', sent: true } : failure;
 			} finally {
-				// A failure path may leave the body unread; free the socket either way.
-				if (!response.body.readableEnded) response.body.destroy();
+				// A failure path may leave the body unread; free the connection either way.
+				response.discard();
 			}
 		} catch (error) {
 			if (signal?.aborted) return { kind: 'stopped', sent: true };
-			return networkFailure(error, this.secrets);
+			return this.networkFailure(error);
 		} finally {
-			release();
+			permit.release();
 		}
 	}
 
 	private async readLookupAnswer(
-		response: Dispatcher.ResponseData,
+		response: ServiceResponse,
 		onResult: (raw: RawLookupObject) => void,
 	): Promise<RequestFailure | null> {
-		if (response.statusCode !== 200) {
-			const text = await readText(response.body);
+		if (response.status !== 200) {
+			const text = await readText(response);
 			const textError = classifyTextAnswer(text);
 			if (textError) return textFailure(textError, response);
 			return this.statusFailure(response, text);
 		}
-		const parser = new JsonArrayStream({ secrets: this.secrets });
+		const parser = new JsonArrayStream({ secrets: this.settings.secrets });
 		let delivered = 0;
-		const deliver = (chunk: Buffer) => {
+		const deliver = (chunk: Uint8Array) => {
 			for (const raw of parser.push(chunk)) {
 				delivered++;
 				onResult(raw);
 			}
 		};
 		// Leading whitespace, held until the first byte tells JSON from a text answer.
-		const blankHead: Buffer[] = [];
+		const blankHead: Uint8Array[] = [];
 		let isJson: boolean | null = null;
 		try {
-			for await (const chunk of response.body as AsyncIterable<Buffer>) {
+			for await (const chunk of response.body) {
 				if (isJson === null) {
 					const first = firstNonSpaceByte(chunk);
 					if (first === undefined) {
@@ -209,9 +165,7 @@ export class ServiceClient implements LookupTransport {
 					isJson = first === 0x5b /* [ */ || first === 0x7b /* { */;
 					if (!isJson) {
 						// A text answer: an error, or legacy CSV. Read the rest, bounded.
-						const text =
-							Buffer.concat([...blankHead, chunk]).toString('utf8') +
-							(await readText(response.body));
+						const text = await readText(response, [...blankHead, chunk]);
 						return this.textAnswer(text, response, onResult);
 					}
 				}
@@ -224,7 +178,7 @@ export class ServiceClient implements LookupTransport {
 			}
 		} catch (error) {
 			if (isProtocolError(error)) return this.protocolFailure(error.message);
-			const failure = networkFailure(error, this.secrets);
+			const failure = this.networkFailure(error);
 			// Objects already read are kept by the caller; only the cut matters here.
 			if (failure.kind === 'network' && delivered > 0) {
 				return { kind: 'truncated', message: `The connection broke after ${delivered} answers.` };
@@ -236,14 +190,14 @@ export class ServiceClient implements LookupTransport {
 
 	private textAnswer(
 		text: string,
-		response: Dispatcher.ResponseData,
+		response: ServiceResponse,
 		onResult: (raw: RawLookupObject) => void,
 	): RequestFailure | null {
 		const textError = classifyTextAnswer(text);
 		if (textError) return textFailure(textError, response);
 		let rows: RawLookupObject[];
 		try {
-			rows = parseLegacyCsv(text, this.secrets);
+			rows = parseLegacyCsv(text, this.settings.secrets);
 		} catch (error) {
 			return this.protocolFailure((error as Error).message);
 		}
@@ -253,66 +207,56 @@ export class ServiceClient implements LookupTransport {
 		return null;
 	}
 
-	private statusFailure(response: Dispatcher.ResponseData, body: string): RequestFailure {
+	private statusFailure(response: ServiceResponse, body: string): RequestFailure {
 		return {
 			kind: 'http_status',
-			status: response.statusCode,
-			retryAfterMs: retryAfterMs(response.headers['retry-after']),
-			message: `The service answered HTTP ${response.statusCode}: ${quoteBody(body, this.secrets)}`,
+			status: response.status,
+			retryAfterMs: retryAfterMs(response.header('retry-after')),
+			message: `The service answered HTTP ${response.status}: ${quoteBody(body, this.settings.secrets)}`,
 		};
 	}
 
 	private protocolFailure(what: string, body?: string): RequestFailure {
-		const quoted = body === undefined ? '' : `: ${quoteBody(body, this.secrets)}`;
-		return { kind: 'protocol', message: `${redactSecrets(what, this.secrets)}${quoted}` };
+		const quoted = body === undefined ? '' : `: ${quoteBody(body, this.settings.secrets)}`;
+		return { kind: 'protocol', message: `${redactSecrets(what, this.settings.secrets)}${quoted}` };
+	}
+
+	/** The link's error as a failure, its message scrubbed of the secrets. */
+	private networkFailure(error: unknown): RequestFailure {
+		const fault = this.link.classify(error);
+		return { ...fault, message: redactSecrets(fault.message, this.settings.secrets) };
 	}
 }
 
 function textFailure(
 	kind: ReturnType<typeof classifyTextAnswer> & string,
-	response: Dispatcher.ResponseData,
+	response: ServiceResponse,
 ): RequestFailure {
 	if (kind === 'rate_limited') {
-		return { kind, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+		return { kind, retryAfterMs: retryAfterMs(response.header('retry-after')) };
 	}
 	return { kind };
 }
 
-/** Reads a body as text, up to MAX_TEXT_BODY characters. */
-async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
+/**
+ * Reads the rest of a body as text (after `head`, chunks already taken from it), up to
+ * MAX_TEXT_BODY characters.
+ */
+async function readText(response: ServiceResponse, head: readonly Uint8Array[] = []): Promise<string> {
+	const decoder = new TextDecoder('utf-8');
 	let text = '';
-	for await (const chunk of body as AsyncIterable<Buffer>) {
-		text += chunk.toString('utf8');
+	for (const chunk of head) text += decoder.decode(chunk, { stream: true });
+	for await (const chunk of response.body) {
+		text += decoder.decode(chunk, { stream: true });
 		if (text.length > MAX_TEXT_BODY) {
-			body.destroy();
-			break;
+			response.discard();
+			return text;
 		}
 	}
-	return text;
+	return text + decoder.decode();
 }
 
-const NETWORK_CODES: Record<string, string> = {
-	UND_ERR_SOCKET: 'ECONNRESET',
-	UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
-	UND_ERR_CLOSED: 'ECONNRESET',
-};
-
-function networkFailure(error: unknown, secrets: string[]): RequestFailure {
-	const err = error as { code?: string; message?: string; cause?: { code?: string } };
-	const code = err?.code ?? err?.cause?.code ?? 'EUNKNOWN';
-	const message = redactSecrets(String(err?.message ?? error), secrets);
-	if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-		return { kind: 'timeout', message: `The service did not answer in time (${message}).` };
-	}
-	const mapped = NETWORK_CODES[code] ?? code;
-	return {
-		kind: 'network',
-		code: mapped,
-		message: `Could not reach the service: ${mapped} (${message}).`,
-	};
-}
-
-function firstNonSpaceByte(chunk: Buffer): number | undefined {
+function firstNonSpaceByte(chunk: Uint8Array): number | undefined {
 	for (const byte of chunk) {
 		if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
 	}
@@ -324,8 +268,8 @@ function isProtocolError(error: unknown): error is Error {
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
-	const value = Array.isArray(header) ? header[0] : header;
+function retryAfterMs(header: string | undefined): number | undefined {
+	const value = header;
 	if (!value) return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -1,4 +1,4 @@
-import type { LookupInputsReport, LookupSettings } from '../lookupInputs';
+import type { LookupInputsReport, LookupSettings } from '../lookupSession';
 import { routeNamesFor } from './routes';
 
 /** What a lookup run tells its user afterwards: one summary, and what they can change. */

@@ -1,3 +1,4 @@
+import type { Clock } from '../ports';
 import { toLookupFields } from '../results/typedFields';
 import type { LookupFields, NotLookedUpReason, NumberOutcome, RawLookupObject } from '../types';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
@@ -26,9 +27,10 @@ export interface LookupRunOptions {
 	 */
 	signal?: AbortSignal;
 	random?: () => number;
-	/** Waits `ms`; ends early when `signal` aborts. */
-	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-	now?: () => number;
+	/** Back-off waits (ended early by `signal`) and the retry deadline. */
+	clock: Clock;
+	/** Called each time a request has settled (progress lines). */
+	onRequestSettled?: () => void;
 }
 
 export interface LookupRunReport {
@@ -74,20 +76,6 @@ export interface LookupRunProgress {
 const RECOVERY_STREAK = 10;
 /** The older service rule ("more than ten") the first "Request too long" drops to. */
 const LEGACY_MAX_PER_REQUEST = 10;
-
-/** A timer that ends early (and is cleared) when the signal aborts. */
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise<void>((resolve) => {
-		if (signal?.aborted) return resolve();
-		const done = () => {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', done);
-			resolve();
-		};
-		const timer = setTimeout(done, ms);
-		signal?.addEventListener('abort', done, { once: true });
-	});
-}
 
 const STOPPED: StopCause = { reason: 'stopped', detail: '' };
 
@@ -144,8 +132,7 @@ interface StopCause {
 class LookupRun {
 	private readonly policy: RetryPolicy;
 	private readonly random: () => number;
-	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-	private readonly now: () => number;
+	private readonly clock: Clock;
 	private readonly startedAt: number;
 
 	/** Jobs not yet sent, front first; retries go back to the front. */
@@ -192,9 +179,8 @@ class LookupRun {
 		this.inputOpen = inputOpen;
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 		this.random = options.random ?? Math.random;
-		this.sleep = options.sleep ?? defaultSleep;
-		this.now = options.now ?? Date.now;
-		this.startedAt = this.now();
+		this.clock = options.clock;
+		this.startedAt = this.clock.now();
 		this.queue = jobs.slice();
 		this.batchSize = clampInt(options.numbersPerRequest, 1, 100);
 		this.concurrency = clampInt(options.maxConnections, 1, Number.MAX_SAFE_INTEGER);
@@ -210,7 +196,10 @@ class LookupRun {
 			while (!this.stop && inFlight.size < this.concurrency) {
 				const batch = this.takeBatch();
 				if (!batch) break;
-				const request: Promise<void> = this.send(batch).finally(() => inFlight.delete(request));
+				const request: Promise<void> = this.send(batch).finally(() => {
+					inFlight.delete(request);
+					this.options.onRequestSettled?.();
+				});
 				inFlight.add(request);
 			}
 			if (inFlight.size === 0 && !this.inputOpen) break;
@@ -473,7 +462,7 @@ class LookupRun {
 			this.fail(missing, 'rate_limited', 'The service kept answering ERR RATE_LIMIT_EXCEEDED.');
 			return;
 		}
-		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
+		await this.clock.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
 		this.requeue(missing);
 	}
 
@@ -493,12 +482,12 @@ class LookupRun {
 		}
 		this.fail(givingUp, reason, detail);
 		if (retrying.length === 0) return;
-		await this.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
+		await this.clock.sleep(backoffDelayMs(attempt, this.policy, this.random, retryAfterMs), this.options.signal);
 		this.requeue(retrying);
 	}
 
 	private retryTimeIsUp(): boolean {
-		return this.now() - this.startedAt >= this.policy.maxRetryTimeMs;
+		return this.clock.now() - this.startedAt >= this.policy.maxRetryTimeMs;
 	}
 
 	private fail(jobs: readonly LookupJob[], reason: NotLookedUpReason, detail: string): void {

@@ -1,27 +1,34 @@
+import type { Clock } from '../ports';
+
 /**
  * Long loops of synchronous work (reading 100,000 item parameters, building 100,000 results)
- * give the event loop a turn every few milliseconds: one thread serves n8n's editor, its
+ * give the event loop a turn every few milliseconds: one thread serves the host's editor, its
  * webhooks, every other execution, and the answers this run is waiting for.
  *
- *   const slices = new TimeSlices(5);
+ *   const slices = new TimeSlices(5, clock);
  *   for (...) { work(); if (slices.due()) await slices.yield(); }
  */
 /** A slice for work nothing else waits on (building results and output items). */
 export const WORK_SLICE_MS = 5;
 
 export class TimeSlices {
-	private sliceStart = Date.now();
+	private sliceStart: number;
 
-	constructor(private readonly sliceMs: number) {}
+	constructor(
+		private readonly sliceMs: number,
+		private readonly clock: Clock,
+	) {
+		this.sliceStart = clock.now();
+	}
 
 	/** Whether this slice has run its time. A clock read: cheap enough to ask every item. */
 	due(): boolean {
-		return Date.now() - this.sliceStart >= this.sliceMs;
+		return this.clock.now() - this.sliceStart >= this.sliceMs;
 	}
 
 	/** Lets everything waiting on the event loop run, then starts a new slice. */
 	async yield(): Promise<void> {
-		await new Promise<void>((resolve) => setImmediate(resolve));
-		this.sliceStart = Date.now();
+		await this.clock.yieldTurn();
+		this.sliceStart = this.clock.now();
 	}
 }
