@@ -12,7 +12,6 @@ import * as lookup from './actions/lookup.operation';
 import * as lookupMany from './actions/lookupMany.operation';
 import * as validate from './actions/validate.operation';
 import { OUTPUTS_EXPRESSION } from './helpers/outputs';
-import { numberPortabilityLookupApiTest } from './methods/credentialTest';
 
 export class NumberPortabilityLookup implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,7 +34,6 @@ export class NumberPortabilityLookup implements INodeType {
 			{
 				name: 'numberPortabilityLookupApi',
 				required: true,
-				testedBy: 'numberPortabilityLookupApiTest',
 				displayOptions: { show: { operation: ['lookup', 'lookupMany', 'getBalance'] } },
 			},
 		],
@@ -79,8 +77,6 @@ export class NumberPortabilityLookup implements INodeType {
 			...validate.description,
 		],
 	};
-
-	methods = { credentialTest: { numberPortabilityLookupApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -107,6 +107,15 @@ export const lookupOptions: INodeProperties = {
 				'Numbers sent in one request. If the service refuses the size, the node drops to 10 by itself.',
 		},
 		{
+			displayName: 'Progress Log Interval (Seconds)',
+			name: 'progressLogInterval',
+			type: 'number',
+			typeOptions: { minValue: 0.2, numberPrecision: 1 },
+			default: 10,
+			description:
+				"How often a long run writes a progress line to n8n's log (numbers done, requests, credits), for following it on a worker",
+		},
+		{
 			displayName: 'Skip Invalid Numbers',
 			name: 'skipInvalid',
 			type: 'boolean',

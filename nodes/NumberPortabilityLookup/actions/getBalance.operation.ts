@@ -8,8 +8,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, toAccount } from '../helpers/account';
-import { ServiceClient, ServiceRequestError } from '../transport/serviceClient';
+import { ServiceRequestError } from '../../../engine/protocol/serviceClient';
+import { CREDENTIAL_NAME, openClient } from '../helpers/account';
 
 const showFor = { show: { operation: ['getBalance'] } };
 
@@ -39,14 +39,14 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const client = new ServiceClient(toAccount(await this.getCredentials(CREDENTIAL_NAME)), {
+	const client = openClient(this, await this.getCredentials(CREDENTIAL_NAME), {
 		includeMsc: false,
 		timeoutMs: 30_000,
 	});
 	const pairedItem = items.map((_, item) => ({ item }));
 	let json: IDataObject;
 	try {
-		const balance = await client.balance();
+		const balance = await client.balance(this.getExecutionCancelSignal?.());
 		json = { balance };
 		if (typeof options.lowBalanceThreshold === 'number') {
 			json.lowBalanceThreshold = options.lowBalanceThreshold;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { splitNumberList } from '../engine/numbers/splitNumberList';
+import { splitNumberList } from '../../../engine/numbers/splitNumberList';
 import { executeLookups } from '../helpers/lookupItems';
 import { lookupOptions, routeByProperty } from './common.descriptions';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { validateOffline } from '../engine/numbers/offlineValidation';
+import { validateOffline } from '../../../engine/numbers/offlineValidation';
 import { defaultCountryOption, phoneNumberProperty } from './common.descriptions';
 
 const showFor = { show: { operation: ['validate'] } };

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { RunSummary } from '../engine/results/runSummary';
+import type { RunSummary } from '../../../engine/results/runSummary';
 
 /**
  * The run's summary in the node's output pane, as execution hints (n8n ≥ 1.79): one info hint,

@@ -1,23 +1,22 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { LookupSession, type LookupSettings, type RoutedResult } from '../engine/lookupInputs';
-import { routeNamesFor } from '../engine/results/routes';
-import { summariseRun } from '../engine/results/runSummary';
-import { TimeSlices, WORK_SLICE_MS } from '../engine/scheduling/timeSlices';
-import type { NotLookedUpReason, RouteBy } from '../engine/types';
-import { BaseUrlError } from '../transport/baseUrl';
-import { describeFailure, ServiceClient } from '../transport/serviceClient';
-import { CREDENTIAL_NAME, toAccount } from './account';
+import { LookupSession, type LookupSettings, type RoutedResult } from '../../../engine/lookupSession';
+import { describeFailure } from '../../../engine/protocol/serviceClient';
+import { ProgressLines } from '../../../engine/results/progressLines';
+import { routeNamesFor } from '../../../engine/results/routes';
+import { summariseRun } from '../../../engine/results/runSummary';
+import { TimeSlices, WORK_SLICE_MS } from '../../../engine/scheduling/timeSlices';
+import type { NotLookedUpReason, RouteBy } from '../../../engine/types';
+import { hostClock } from '../transport';
+import { CREDENTIAL_NAME, openClient } from './account';
 import { addSummaryHints } from './executionHints';
-import { startProgressLog } from './progressLog';
 
 /** Reasons that mean the service could not be used at all (as opposed to credit running out). */
 const REQUEST_FAILURES = new Set<NotLookedUpReason>([
@@ -51,26 +50,36 @@ export async function executeLookups(
 	ctx: IExecuteFunctions,
 	numbersOf: (itemIndex: number) => unknown[],
 ): Promise<INodeExecutionData[][]> {
-	const startedAt = Date.now();
+	const startedAt = hostClock.now();
 	const items = ctx.getInputData();
 	const routeBy = ctx.getNodeParameter('routeBy', 0, 'validity') as RouteBy;
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	// n8n ≥ 1.19; older ones cannot stop a node, and the run behaves as it always did.
 	const signal = ctx.getExecutionCancelSignal?.();
-	const settings = { ...readSettings(routeBy, options), signal };
-
-	const client = createClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), options, settings);
-	const session = new LookupSession(settings, client);
-	const leaveAccount = client.joinAccount(settings.maxConnections);
 	let itemsRead = 0;
-	const stopProgressLog = startProgressLog(ctx.logger, ctx.getNode().name, () => ({
-		...session.progress(),
-		itemsRead,
-		items: items.length,
-	}));
+	const progress = new ProgressLines(
+		ctx.logger,
+		`Number Portability Lookup "${ctx.getNode().name}"`,
+		Math.max(0.2, Number(options.progressLogInterval) || 10) * 1000,
+		hostClock,
+		// Called from the run's ticks only, once the session exists.
+		() => ({ ...session.progress(), itemsRead, items: items.length }),
+	);
+	const settings = {
+		...readSettings(routeBy, options),
+		signal,
+		onRequestSettled: () => progress.tick(),
+	};
+
+	const client = openClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), {
+		includeMsc: settings.includeMsc,
+		timeoutMs: clamp(Number(options.timeout ?? 120), 1, 3600) * 1000,
+	});
+	const session = new LookupSession(settings, client, hostClock);
+	const leaveAccount = client.joinAccount(settings.maxConnections);
 	let outcome: Awaited<ReturnType<LookupSession['finish']>>;
 	try {
-		const slices = new TimeSlices(READ_SLICE_MS);
+		const slices = new TimeSlices(READ_SLICE_MS, hostClock);
 		for (let itemIndex = 0; itemIndex < items.length && !signal?.aborted; itemIndex++) {
 			let numbers: unknown[];
 			try {
@@ -86,11 +95,13 @@ export async function executeLookups(
 			}
 			for (const input of numbers) session.add({ itemIndex, input });
 			itemsRead = itemIndex + 1;
-			if (slices.due()) await slices.yield();
+			if (slices.due()) {
+				progress.tick();
+				await slices.yield();
+			}
 		}
 		outcome = await session.finish();
 	} finally {
-		stopProgressLog();
 		leaveAccount();
 	}
 	const { results, report } = outcome;
@@ -115,7 +126,7 @@ export async function executeLookups(
 	}
 
 	const outputs: INodeExecutionData[][] = routeNames.map(() => []);
-	const slices = new TimeSlices(WORK_SLICE_MS);
+	const slices = new TimeSlices(WORK_SLICE_MS, hostClock);
 	for (const result of results) {
 		if (slices.due()) await slices.yield();
 		outputs[routeNames.indexOf(result.route)].push({
@@ -123,7 +134,7 @@ export async function executeLookups(
 			pairedItem: { item: result.itemIndex },
 		});
 	}
-	const summary = summariseRun(report, settings, Date.now() - startedAt);
+	const summary = summariseRun(report, settings, hostClock.now() - startedAt);
 	if (client.usedRedis()) summary.info += ' Connections were counted across n8n processes (Redis).';
 	// The cross-process budget's fallbacks (Redis unreachable, lost, back): in the pane and the log.
 	for (const notice of client.coordinationNotices()) {
@@ -162,23 +173,6 @@ function readSettings(routeBy: RouteBy, options: IDataObject): LookupSettings {
 		includeMsc: options.includeMsc === true,
 		maxCredits: maxCredits > 0 ? maxCredits : undefined,
 	};
-}
-
-function createClient(
-	ctx: IExecuteFunctions,
-	credential: ICredentialDataDecryptedObject,
-	options: IDataObject,
-	settings: LookupSettings,
-): ServiceClient {
-	try {
-		return new ServiceClient(toAccount(credential), {
-			includeMsc: settings.includeMsc,
-			timeoutMs: clamp(Number(options.timeout ?? 120), 1, 3600) * 1000,
-		});
-	} catch (error) {
-		const message = error instanceof BaseUrlError ? error.message : (error as Error).message;
-		throw new NodeOperationError(ctx.getNode(), message);
-	}
 }
 
 function clamp(value: number, min: number, max: number): number {
