@@ -1,5 +1,5 @@
-import { ProtocolError } from '../../nodes/NumberPortabilityLookup/engine/protocol/errors';
-import { parseBalance } from '../../nodes/NumberPortabilityLookup/engine/protocol/balance';
+import { ProtocolError } from '../../engine/protocol/errors';
+import { parseBalance } from '../../engine/protocol/balance';
 
 describe('parseBalance', () => {
 	it.each([

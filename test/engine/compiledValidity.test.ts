@@ -10,11 +10,11 @@ import {
 import maxMetadata from 'libphonenumber-js/max/metadata';
 import examples from 'libphonenumber-js/mobile/examples';
 
-import { CompiledValidity } from '../../nodes/NumberPortabilityLookup/engine/numbers/compiledValidity';
+import { CompiledValidity } from '../../engine/numbers/compiledValidity';
 import {
 	normaliseNumber,
 	readPhoneNumber,
-} from '../../nodes/NumberPortabilityLookup/engine/numbers/normalise';
+} from '../../engine/numbers/normalise';
 
 /** What libphonenumber itself says of +digits: the reading compiledValidity must agree with. */
 function libphonenumber(digits: string): {

@@ -1,6 +1,6 @@
-import { JsonArrayStream } from '../../nodes/NumberPortabilityLookup/engine/protocol/jsonArrayStream';
-import { ProtocolError } from '../../nodes/NumberPortabilityLookup/engine/protocol/errors';
-import type { RawLookupObject } from '../../nodes/NumberPortabilityLookup/engine/types';
+import { JsonArrayStream } from '../../engine/protocol/jsonArrayStream';
+import { ProtocolError } from '../../engine/protocol/errors';
+import type { RawLookupObject } from '../../engine/types';
 
 /** A sample answer with what breaks naive parsers: escaped quotes and backslashes, braces and
  * brackets inside strings, nested values, multi-byte UTF-8 (2, 3 and 4 bytes), whitespace. */

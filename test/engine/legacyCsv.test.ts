@@ -1,5 +1,5 @@
-import { ProtocolError } from '../../nodes/NumberPortabilityLookup/engine/protocol/errors';
-import { parseLegacyCsv } from '../../nodes/NumberPortabilityLookup/engine/protocol/legacyCsv';
+import { ProtocolError } from '../../engine/protocol/errors';
+import { parseLegacyCsv } from '../../engine/protocol/legacyCsv';
 
 describe('parseLegacyCsv', () => {
 	it('reads the documented line', () => {

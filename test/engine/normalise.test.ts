@@ -4,7 +4,7 @@ import {
 	MAX_TEXT_LENGTH,
 	normaliseNumber,
 	type NormalisedNumber,
-} from '../../nodes/NumberPortabilityLookup/engine/numbers/normalise';
+} from '../../engine/numbers/normalise';
 
 const E164_DIGITS = /^[1-9]\d{0,14}$/;
 

@@ -1,5 +1,5 @@
-import { normaliseNumber } from '../../nodes/NumberPortabilityLookup/engine/numbers/normalise';
-import { validateOffline } from '../../nodes/NumberPortabilityLookup/engine/numbers/offlineValidation';
+import { normaliseNumber } from '../../engine/numbers/normalise';
+import { validateOffline } from '../../engine/numbers/offlineValidation';
 
 describe('validateOffline', () => {
 	it('describes a valid GB mobile', () => {

@@ -2,7 +2,7 @@ import {
 	MAX_QUOTED_CHARS,
 	ProtocolError,
 	quoteBody,
-} from '../../nodes/NumberPortabilityLookup/engine/protocol/errors';
+} from '../../engine/protocol/errors';
 
 describe('quoteBody', () => {
 	it('quotes short bodies whole, as one JSON string line', () => {

@@ -1,5 +1,5 @@
-import { reasonText } from '../../nodes/NumberPortabilityLookup/engine/results/reasons';
-import { NOT_LOOKED_UP_REASONS } from '../../nodes/NumberPortabilityLookup/engine/types';
+import { reasonText } from '../../engine/results/reasons';
+import { NOT_LOOKED_UP_REASONS } from '../../engine/types';
 
 describe('reasonText', () => {
 	it.each(NOT_LOOKED_UP_REASONS)('has a sentence for %s that says what to do', (reason) => {

@@ -1,12 +1,12 @@
-import { emptyLookupFields } from '../../nodes/NumberPortabilityLookup/engine/results/typedFields';
-import { routeFor, routeNamesFor } from '../../nodes/NumberPortabilityLookup/engine/results/routes';
+import { emptyLookupFields } from '../../engine/results/typedFields';
+import { routeFor, routeNamesFor } from '../../engine/results/routes';
 import {
 	NOT_LOOKED_UP_REASONS,
 	type LookupFields,
 	type NotLookedUpReason,
 	type NumberOutcome,
 	type TriState,
-} from '../../nodes/NumberPortabilityLookup/engine/types';
+} from '../../engine/types';
 
 function lookedUp(fields: Partial<LookupFields>): NumberOutcome {
 	return { lookedUp: true, fields: { ...emptyLookupFields(), msisdn: '447788450450', ...fields } };

@@ -1,4 +1,4 @@
-import { splitNumberList } from '../../nodes/NumberPortabilityLookup/engine/numbers/splitNumberList';
+import { splitNumberList } from '../../engine/numbers/splitNumberList';
 
 describe('splitNumberList', () => {
 	it('splits text on commas, semicolons and new lines, trimming and dropping empty pieces', () => {

@@ -1,4 +1,4 @@
-import { classifyTextAnswer } from '../../nodes/NumberPortabilityLookup/engine/protocol/textAnswer';
+import { classifyTextAnswer } from '../../engine/protocol/textAnswer';
 
 describe('classifyTextAnswer', () => {
 	it.each([

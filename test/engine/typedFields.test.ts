@@ -1,8 +1,8 @@
 import {
 	emptyLookupFields,
 	toLookupFields,
-} from '../../nodes/NumberPortabilityLookup/engine/results/typedFields';
-import { LOOKUP_FIELD_NAMES } from '../../nodes/NumberPortabilityLookup/engine/types';
+} from '../../engine/results/typedFields';
+import { LOOKUP_FIELD_NAMES } from '../../engine/types';
 
 /** A GSM answer as public clients see it: every value a string. */
 const GSM_STRINGS = {

@@ -4,9 +4,10 @@
  * service past the cap (sandbox: 104 credits charged under a cap of 100). README: "Max Credits is
  * never passed (lost answers count as spent for the cap)".
  */
-import { runLookups, type LookupJob } from '../../nodes/NumberPortabilityLookup/engine/scheduling/lookupRun';
-import type { LookupTransport, RequestFailure } from '../../nodes/NumberPortabilityLookup/engine/scheduling/transportContract';
-import type { RawLookupObject } from '../../nodes/NumberPortabilityLookup/engine/types';
+import { nodeClock } from '../../transport/nodeClock';
+import { runLookups, type LookupJob } from '../../engine/scheduling/lookupRun';
+import type { LookupTransport, RequestFailure } from '../../engine/scheduling/transportContract';
+import type { RawLookupObject } from '../../engine/types';
 
 /** A service that answers `keep` numbers, charges one more it never delivers, then breaks. */
 class LossyTransport implements LookupTransport {
@@ -42,6 +43,7 @@ describe('Max Credits when answers are lost in transit', () => {
 			costPerNumber: 1,
 			maxCredits: 30,
 			retry: { baseDelayMs: 1, maxDelayMs: 2 },
+			clock: nodeClock,
 		});
 		expect(transport.charged).toBeLessThanOrEqual(30);
 		const outcomes = [...report.outcomes.values()];

@@ -13,7 +13,7 @@ import net from 'node:net';
 
 import { LoggerProxy, type IDataObject, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
-import type { LookupItemJson, NotLookedUpReason } from '../../nodes/NumberPortabilityLookup/engine/types';
+import type { LookupItemJson, NotLookedUpReason } from '../../engine/types';
 import type { SandboxOptionsInput } from '../../sandbox/options';
 import { runNode, type NodeRun, type NodeRunOptions } from '../harness/n8nEngine';
 import { useSandbox, type Sandbox } from '../node/sandboxAccount';

@@ -1,8 +1,9 @@
 /**
  * Runs the node inside n8n's own execution engine (n8n-core WorkflowExecute), the way n8n
- * runs it for users: parameters resolved by n8n (expressions included), dynamic outputs,
- * credentials through a credentials helper, continue-on-fail handling, pairedItem checks.
- * Modelled on n8n's unpublished nodes-testing harness; small on purpose.
+ * runs it for users: the package as shipped (its bundle in dist/, test/harness/packages.ts),
+ * parameters resolved by n8n (expressions included), dynamic outputs, credentials applied to
+ * each request by the credential's own `authenticate`, continue-on-fail handling, pairedItem
+ * checks. Modelled on n8n's unpublished nodes-testing harness; small on purpose.
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
@@ -12,6 +13,7 @@ import {
 	type ICredentials,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
@@ -25,10 +27,8 @@ import {
 	type NodeExecutionHint,
 } from 'n8n-workflow';
 
-// The explicit .ts: tsx (demo, bench) would otherwise resolve `.node` to the codex .node.json.
-import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node.ts';
+import { loadPackage, type PackageName, type PackageUnderTest } from './packages';
 
-export const NODE_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookup';
 export const NODE_NAME = 'Number Portability Lookup';
 
 /** The workflow's first node: passes on the items the test gives it. */
@@ -50,19 +50,27 @@ class TestItemsNode implements INodeType {
 	}
 }
 
-const nodeTypeInstances: Record<string, INodeType> = {
-	[NODE_TYPE]: new NumberPortabilityLookup(),
-	'test.items': new TestItemsNode(),
-};
+/** n8n's node type name for the package's node: prefixed with the package name. */
+export const nodeTypeOf = (pkg: PackageUnderTest) => `${pkg.npmName}.numberPortabilityLookup`;
 
-const nodeTypes: INodeTypes = {
-	getByName: (type) => nodeTypeInstances[type],
-	getByNameAndVersion: (type) => nodeTypeInstances[type],
-	getKnownTypes: () => ({}),
-} as INodeTypes;
+function nodeTypesFor(pkg: PackageUnderTest, replacement?: INodeType): INodeTypes {
+	const type = nodeTypeOf(pkg);
+	const instances: Record<string, INodeType> = {
+		[type]: replacement ?? pkg.node,
+		'test.items': new TestItemsNode(),
+	};
+	return {
+		getByName: (name) => instances[name],
+		getByNameAndVersion: (name) => instances[name],
+		getKnownTypes: () => ({}),
+	} as INodeTypes;
+}
 
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject | undefined) {
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject | undefined,
+		private readonly pkg: PackageUnderTest,
+	) {
 		super();
 	}
 	getParentTypes(): string[] {
@@ -71,8 +79,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(): boolean {
 		return true;
 	}
-	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: never) {
-		return options;
+	/** As n8n's own: the credential's `authenticate` function gets the request and returns it signed. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, _t: string, options: IHttpRequestOptions) {
+		const { authenticate } = this.pkg.credential;
+		if (typeof authenticate !== 'function') throw new Error('The credential has no authenticate function');
+		return await authenticate(credentials, options);
 	}
 	async preAuthentication() {
 		return undefined;
@@ -94,6 +105,32 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** What n8n hands a node besides its parameters: credentials, hooks, URLs. */
+export function additionalDataFor(
+	pkg: PackageUnderTest,
+	credential: ICredentialDataDecryptedObject | undefined,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		executionId: 'test-execution',
+		variables: {},
+		credentialsHelper: new TestCredentialsHelper(credential, pkg),
+		restApiUrl: 'http://127.0.0.1/rest',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		logAiEvent: () => {},
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 export interface NodeRunOptions {
 	items: IDataObject[];
 	parameters: INodeParameters;
@@ -105,6 +142,8 @@ export interface NodeRunOptions {
 	 * credential (the benchmark's one-request-per-number baseline). Default: our node.
 	 */
 	nodeType?: INodeType;
+	/** Which package's bundle runs (test/harness/packages.ts); default: NPL_TEST_PACKAGE, else verified. */
+	package?: PackageName;
 }
 
 export interface NodeRun {
@@ -134,6 +173,8 @@ export interface StartedNodeRun {
 }
 
 export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
+	const pkg = loadPackage(options.package);
+	const NODE_TYPE = nodeTypeOf(pkg);
 	const nodes: INode[] = [
 		{ id: 'start', name: 'Test Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -148,15 +189,7 @@ export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
 		},
 	];
 	const connections = { 'Test Items': { main: [[{ node: NODE_NAME, type: 'main' as const, index: 0 }]] } };
-	const replacement = options.nodeType;
-	const runNodeTypes: INodeTypes = replacement
-		? {
-				...nodeTypes,
-				getByName: (type) => (type === NODE_TYPE ? replacement : nodeTypes.getByName(type)),
-				getByNameAndVersion: (type, version) =>
-					type === NODE_TYPE ? replacement : nodeTypes.getByNameAndVersion(type, version),
-			}
-		: nodeTypes;
+	const runNodeTypes = nodeTypesFor(pkg, options.nodeType);
 	const workflow = new Workflow({ id: 'test', nodes, connections, active: false, nodeTypes: runNodeTypes });
 
 	const workflowData = { id: 'test', name: 'test', nodes, connections } as unknown as IWorkflowBase;
@@ -165,24 +198,7 @@ export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
 	const done = new Promise<IRun>((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-	const additionalData = {
-		hooks,
-		executionId: 'test-execution',
-		variables: {},
-		credentialsHelper: new TestCredentialsHelper(options.credential),
-		restApiUrl: 'http://127.0.0.1/rest',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		currentNodeParameters: undefined,
-		userId: 'test-user',
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-		logAiEvent: () => {},
-		getRunExecutionData: async () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(pkg, options.credential, hooks);
 
 	const runExecutionData: IRunExecutionData = {
 		resultData: { runData: {} },

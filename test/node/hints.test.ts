@@ -10,6 +10,7 @@ import type { IDataObject, INodeParameters, NodeExecutionHint } from 'n8n-workfl
 
 import { gbNumber, gbNumbers, LOOKUP, phoneItems } from '../faults/support';
 import { runNode, type NodeRun } from '../harness/n8nEngine';
+import type { PackageName } from '../harness/packages';
 import { credentialFor, useSandbox, type Sandbox } from './sandboxAccount';
 
 const sandboxes = useSandbox();
@@ -22,8 +23,18 @@ const infoOf = (run: NodeRun) => run.hints.filter((hint) => hint.type === 'info'
 const warningsOf = (run: NodeRun) => run.hints.filter((hint) => hint.type === 'warning').map((hint) => hint.message);
 const lookupRequests = (sandbox: Sandbox) => sandbox.requests.filter((r) => r.kind === 'lookup');
 
-async function run(sandbox: Sandbox, items: IDataObject[], options: IDataObject = {}): Promise<NodeRun> {
-	const result = await runNode({ items, parameters: { ...LOOKUP, options: options as INodeParameters }, credential: credentialFor(sandbox) });
+async function run(
+	sandbox: Sandbox,
+	items: IDataObject[],
+	options: IDataObject = {},
+	pkg?: PackageName,
+): Promise<NodeRun> {
+	const result = await runNode({
+		items,
+		parameters: { ...LOOKUP, options: options as INodeParameters },
+		credential: credentialFor(sandbox),
+		package: pkg,
+	});
 	expect(result.status).toBe('success');
 	return result;
 }
@@ -122,6 +133,7 @@ describe('a warning for each thing the user can change', () => {
 	});
 });
 
+// The queue-mode package's: the verified package counts connections per process, with no Redis.
 describe('the cross-process connection budget (queue mode)', () => {
 	afterEach(() => {
 		delete process.env.NPL_CONNECTION_BUDGET;
@@ -139,7 +151,7 @@ describe('the cross-process connection budget (queue mode)', () => {
 		process.env.NPL_CONNECTION_BUDGET = 'redis';
 		process.env.NPL_REDIS_URL = `redis://127.0.0.1:${closed}`;
 		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT });
-		const result = await run(sandbox, gbItems(150));
+		const result = await run(sandbox, gbItems(150), {}, 'queue-mode');
 		expect(result.outputs.flat()).toHaveLength(150);
 		expect(sandbox.ledger.totalCharged('demo')).toBe(150);
 		const warnings = warningsOf(result);
@@ -176,14 +188,12 @@ describe("progress lines in n8n's log", () => {
 	});
 	afterAll(() => {
 		infoSpy.mockRestore();
-		delete process.env.NPL_PROGRESS_LOG_INTERVAL_MS;
 	});
 
 	it('a long run logs done / total, requests and credits at a steady pace', async () => {
-		process.env.NPL_PROGRESS_LOG_INTERVAL_MS = '200';
 		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT, latency: { baseMs: 150 } });
 		infoSpy.mockClear();
-		await run(sandbox, gbItems(1_000), { maxConnections: 1 });
+		await run(sandbox, gbItems(1_000), { maxConnections: 1, progressLogInterval: 0.2 });
 		const lines = infoSpy.mock.calls
 			.map(([message]) => String(message))
 			.filter((message) => message.startsWith('Number Portability Lookup "Number Portability Lookup":'));
@@ -198,7 +208,6 @@ describe("progress lines in n8n's log", () => {
 	});
 
 	it('a short run writes none', async () => {
-		delete process.env.NPL_PROGRESS_LOG_INTERVAL_MS;
 		const sandbox = await sandboxes.start({ accounts: BIG_ACCOUNT });
 		infoSpy.mockClear();
 		await run(sandbox, gbItems(100));

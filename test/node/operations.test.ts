@@ -1,9 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
 import { configuredOutputs } from '../../nodes/NumberPortabilityLookup/helpers/outputs';
-import { routeNamesFor } from '../../nodes/NumberPortabilityLookup/engine/results/routes';
+import { routeNamesFor } from '../../engine/results/routes';
 import { TEST_NUMBERS } from '../../sandbox/testNumbers';
+import { testCredential } from '../harness/credentialTest';
 import { runNode } from '../harness/n8nEngine';
 import { credentialFor, jsonOf, useSandbox } from './sandboxAccount';
 
@@ -100,14 +100,7 @@ describe('Validate Offline', () => {
 });
 
 describe('the credential test', () => {
-	const node = new NumberPortabilityLookup();
-	const test = (data: ICredentialDataDecryptedObject) =>
-		node.methods.credentialTest.numberPortabilityLookupApiTest.call({} as ICredentialTestFunctions, {
-			id: '1',
-			name: 'test',
-			type: 'numberPortabilityLookupApi',
-			data,
-		});
+	const test = testCredential;
 
 	it('passes with the right password and fails clearly with a wrong one', async () => {
 		const sandbox = await sandboxes.start();

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import { startSandbox } from '../../sandbox';
 import type { SandboxOptionsInput } from '../../sandbox/options';
+import { closeLoadedPackages } from '../harness/packages';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -10,7 +10,7 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export function useSandbox(): { start: (options?: SandboxOptionsInput) => Promise<Sandbox> } {
 	const started: Sandbox[] = [];
 	afterEach(async () => {
-		await closeAllAccountConnections();
+		await closeLoadedPackages();
 		await Promise.all(started.splice(0).map(async (sandbox) => await sandbox.close()));
 	});
 	return {

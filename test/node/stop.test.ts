@@ -11,9 +11,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { SandboxProcess, type ChildSandboxOptions } from '../../bench/sandboxProcess';
 import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
-import { closeAllAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
 import type { LedgerEntry, RequestRecord } from '../../sandbox';
 import { gbNumbers, LOOKUP, LOOKUP_MANY, phoneItems } from '../faults/support';
+import { closeLoadedPackages } from '../harness/packages';
 import { NODE_NAME, startNodeRun, type NodeRun, type NodeRunOptions } from '../harness/n8nEngine';
 import { jsonOf } from './sandboxAccount';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
 	sandboxProcess = await SandboxProcess.launch();
 });
 afterEach(async () => {
-	await closeAllAccountConnections();
+	await closeLoadedPackages();
 	await sandboxProcess.close();
 });
 afterAll(async () => await sandboxProcess.exit());

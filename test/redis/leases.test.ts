@@ -4,12 +4,10 @@ import type { startSandbox } from '../../sandbox';
 import { useSandbox } from '../node/sandboxAccount';
 import type { SandboxOptionsInput } from '../../sandbox/options';
 import { runNode } from '../harness/n8nEngine';
-import {
-	accountConnections,
-	closeAllAccountConnections,
-} from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
-import type { RedisAccountConnections } from '../../nodes/NumberPortabilityLookup/transport/redisAccountConnections';
-import { ServiceClient } from '../../nodes/NumberPortabilityLookup/transport/serviceClient';
+import { loadPackage } from '../harness/packages';
+import type { RedisAccountConnections } from '../../transport/redisAccountConnections';
+import { ServiceClient } from '../../engine/protocol/serviceClient';
+import { nodeClock } from '../../transport/nodeClock';
 import { connectProxy, countingRelay, freePort } from './redisServer';
 import { useEnv, useRedis } from './suite';
 
@@ -27,6 +25,9 @@ const BUDGET_ENV = [
 ];
 const PASSWORD = 'pw-s3cret-redis';
 
+/** The queue-mode package's transport (its bundle's own module): the one with the Redis budget. */
+const { accountConnections, closeAllAccountConnections, openServiceLink } = loadPackage('queue-mode').transport!;
+
 const lookupRun = async (sandbox: Sandbox, count: number, first = 0) =>
 	await runNode({
 		items: Array.from({ length: count }, (_, i) => ({
@@ -38,6 +39,7 @@ const lookupRun = async (sandbox: Sandbox, count: number, first = 0) =>
 			options: { numbersPerRequest: 25 },
 		},
 		credential: { user: 'demo', password: PASSWORD, baseUrl: sandbox.url },
+		package: 'queue-mode',
 	});
 
 const lookedUp = (run: Awaited<ReturnType<typeof lookupRun>>) =>
@@ -45,8 +47,8 @@ const lookedUp = (run: Awaited<ReturnType<typeof lookupRun>>) =>
 
 const clientFor = (sandbox: Sandbox) =>
 	new ServiceClient(
-		{ baseUrl: sandbox.url, user: 'demo', password: PASSWORD },
-		{ includeMsc: false, timeoutMs: 10_000 },
+		openServiceLink(undefined, { url: new URL(sandbox.url), user: 'demo', password: PASSWORD }, nodeClock),
+		{ includeMsc: false, timeoutMs: 10_000, secrets: [PASSWORD] },
 	);
 
 /** The Redis budget of the sandbox's account, for its lease counts. */

@@ -7,10 +7,10 @@
  * CHILD_MAX_CONNECTIONS (5)                CHILD_NUMBERS_PER_REQUEST (50)
  */
 import { runNode } from '../harness/n8nEngine';
-import {
-	accountConnections,
-	closeAllAccountConnections,
-} from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import { loadPackage } from '../harness/packages';
+
+/** The queue-mode package: the one with the Redis budget. */
+const { accountConnections, closeAllAccountConnections } = loadPackage('queue-mode').transport!;
 
 /** With CHILD_WAIT_FOR_GO=1: prints READY once loaded and starts on a line "GO" (a common start). */
 async function startSignal(): Promise<void> {
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
 			},
 		},
 		credential: { user: 'demo', password: 'demo', baseUrl },
+		package: 'queue-mode',
 	});
 	const budget = accountConnections(new URL(baseUrl).href, 'demo');
 	const outputs = run.outputs.map((items) => items.length);

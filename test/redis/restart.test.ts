@@ -1,6 +1,6 @@
 import { useSandbox } from '../node/sandboxAccount';
 import { runNode } from '../harness/n8nEngine';
-import { accountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import { loadPackage } from '../harness/packages';
 import type { RedisServer } from './redisServer';
 import { leaseMembers, useEnv, useRedis } from './suite';
 
@@ -41,6 +41,7 @@ describe('Redis restarted in the middle of a run (real Redis)', () => {
 				options: { numbersPerRequest: 25 },
 			},
 			credential: { user: 'demo', password: 'demo', baseUrl: sandbox.url },
+			package: 'queue-mode',
 		});
 		let finished = false;
 		void running.finally(() => (finished = true));
@@ -58,7 +59,7 @@ describe('Redis restarted in the middle of a run (real Redis)', () => {
 		const leasesAfterRestart = liveLeases(redis());
 		const run = await running;
 
-		const budget = accountConnections(new URL(sandbox.url).href, 'demo');
+		const budget = loadPackage('queue-mode').transport!.accountConnections(new URL(sandbox.url).href, 'demo');
 		const notices = budget.noticesSince(0);
 		console.log(
 			`restart: ${leasesAfterRestart} leases in the restarted Redis; notices:\n${notices.join('\n')}`,

@@ -1,6 +1,6 @@
-import { readBudgetSettings } from '../../nodes/NumberPortabilityLookup/transport/budgetSettings';
-import { accountKeys, RedisLink } from '../../nodes/NumberPortabilityLookup/transport/redisLink';
-import { SocketLeases } from '../../nodes/NumberPortabilityLookup/transport/socketLeases';
+import { readBudgetSettings } from '../../transport/budgetSettings';
+import { accountKeys, RedisLink } from '../../transport/redisLink';
+import { SocketLeases } from '../../transport/socketLeases';
 import { useRedis } from './suite';
 
 /**

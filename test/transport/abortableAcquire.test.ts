@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 
-import { AccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountConnections';
+import { AccountConnections } from '../../transport/accountConnections';
 
 /** A pool stand-in: these tests are about waiting for permits, not about sockets. */
 const fakeDispatcher = () => ({ close: async () => undefined }) as unknown as Dispatcher;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { readBudgetSettings } from '../../nodes/NumberPortabilityLookup/transport/budgetSettings';
+import { readBudgetSettings } from '../../transport/budgetSettings';
 
 describe('where the connection budget lives (environment)', () => {
 	it('stays in the process in regular mode, and with NPL_CONNECTION_BUDGET=process in queue mode', () => {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 
-import { AccountConnections } from '../../nodes/NumberPortabilityLookup/transport/accountConnections';
+import { AccountConnections } from '../../transport/accountConnections';
 
 /** Stand-ins for one-socket connections: which were opened, which closed. */
 function connectionLog() {

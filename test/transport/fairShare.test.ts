@@ -2,7 +2,7 @@ import {
 	FairShare,
 	GIVE_WAY_MS,
 	TAKE_TURNS_MS,
-} from '../../nodes/NumberPortabilityLookup/transport/fairShare';
+} from '../../transport/fairShare';
 
 describe('FairShare: the share of the account a process keeps while others wait', () => {
 	it('divides the limit among the processes, rounded up, never below one', () => {
