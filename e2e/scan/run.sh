@@ -136,10 +136,17 @@ break_tarball() {
 	local file
 	file=$(cd "$WORK/tarball" && node -e 'console.log(require("./package.json").n8n?.nodes?.[0] ?? "")')
 	[[ -n $file && -f $WORK/tarball/$file ]] ||
-		file=$(cd "$WORK/tarball" && find . -name node_modules -prune -o -name '*.js' -type f -print | sort | head -1)
+		file=$(cd "$WORK/tarball" && find . -name node_modules -prune -o -name '*.js' -type f -print | sort | sed -n 1p)
 	[[ -n $file ]] || { err "SCAN_BREAK: no JS file in the tarball"; return 1; }
 	printf '\n%s\n' "$BREAK_LINE" >>"$WORK/tarball/$file"
 	log "SCAN_BREAK=settimeout: tarball ${file#./} ends with $BREAK_LINE"
+}
+
+first_file() { # first_file <folder> <name pattern> : the first such file under its nodes/, credentials/
+	local dirs=() dir
+	for dir in nodes credentials; do [[ -d $1/$dir ]] && dirs+=("$dir"); done
+	((${#dirs[@]} > 0)) || return 0
+	(cd "$1" && find "${dirs[@]}" -name "$2" -type f | sort | sed -n 1p)
 }
 
 # copy_sources : the package root copied to $WORK/sources, one source file broken. All of it, not
@@ -157,9 +164,9 @@ copy_sources() {
 		tar -C "$PKG_DIR" --exclude=./node_modules --exclude=./.git -cf - . |
 			tar -C "$WORK/sources" -xf - || { err "cannot copy $PKG_DIR"; return 1; }
 	fi
-	file=$(cd "$WORK/sources" && find nodes credentials -name '*.node.ts' -type f 2>/dev/null | sort | head -1)
-	[[ -n $file ]] ||
-		file=$(cd "$WORK/sources" && find nodes credentials -name '*.[jt]s' -type f 2>/dev/null | sort | head -1)
+	# The first node source, else the first JS or TS file the leg lints.
+	file=$(first_file "$WORK/sources" '*.node.ts')
+	[[ -n $file ]] || file=$(first_file "$WORK/sources" '*.[jt]s')
 	[[ -n $file ]] || { err "SCAN_BREAK: no source file under nodes/ or credentials/"; return 1; }
 	printf '\n%s\n' "$BREAK_LINE" >>"$WORK/sources/$file"
 	log "SCAN_BREAK=settimeout: a copy of the sources, $file ends with $BREAK_LINE"
