@@ -24,10 +24,16 @@ if (!scannerFile || !countsFile || legArgs.length === 0) {
 	process.exit(2);
 }
 
-const scanner = await import(pathToFileURL(scannerFile).href);
-// The module the scanner's `import { ESLint } from 'eslint'` resolves to (CommonJS, so one
-// instance shared by import and require).
-const { ESLint } = createRequire(scannerFile)('eslint');
+let scanner, ESLint;
+try {
+	scanner = await import(pathToFileURL(scannerFile).href);
+	// The module the scanner's `import { ESLint } from 'eslint'` resolves to (CommonJS, so one
+	// instance shared by import and require).
+	({ ESLint } = createRequire(scannerFile)('eslint'));
+} catch (error) {
+	console.error(`cannot load the scanner ${scannerFile}:`, error);
+	process.exit(2);
+}
 
 const PATTERNS = {
 	sources: scanner.SOURCE_FILE_PATTERNS,
