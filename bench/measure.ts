@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { closeAllAccountConnections } from '../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import { closeAllAccountConnections } from '../transport/accountBudgets';
 import { runNode, type NodeRun } from '../test/harness/n8nEngine';
 import { ParameterFloorNode } from './floorNode';
 import type { MemoryChildReport, MemoryChildRequest } from './memoryChild';

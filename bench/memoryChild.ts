@@ -35,7 +35,7 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> {
 	const { runNode } = await import('../test/harness/n8nEngine');
 	const { closeAllAccountConnections } = await import(
-		'../nodes/NumberPortabilityLookup/transport/accountBudgets'
+		'../transport/accountBudgets'
 	);
 	const { startRssSampler } = await import('./rssSampler');
 	const { uniqueNumbers } = await import('./workload');

@@ -222,15 +222,19 @@ ensure_n8n() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# This package: build, pack, install as the n8n GUI does.
+# A package of this repository: build, pack, install as the n8n GUI does. The verified package
+# is the repository's root; the queue-mode package is packages/queue-mode (QUEUE_MODE_PKG_DIR).
 
-PKG_NAME=n8n-nodes-number-portability-lookup
+QUEUE_MODE_PKG_DIR="$REPO_DIR/packages/queue-mode"
 
-pack_package() { # pack_package <dest dir> : sets PKG_TGZ
-	local dest=$1 name
+# pack_package <dest dir> [package folder, default the root] : builds every package, packs the
+# one asked for; sets PKG_TGZ and PKG_NAME.
+pack_package() {
+	local dest=$1 folder=${2:-$REPO_DIR} name
 	mkdir -p "$dest"
 	(cd "$REPO_DIR" && npm run build --silent) >&2 || { err "npm run build failed"; return 1; }
-	name=$(cd "$REPO_DIR" && npm pack --silent --pack-destination "$dest" | tail -1)
+	PKG_NAME=$(cd "$folder" && node -p 'require("./package.json").name')
+	name=$(cd "$folder" && npm pack --silent --pack-destination "$dest" | tail -1)
 	PKG_TGZ="$dest/$name"
 	[[ -f $PKG_TGZ ]] || { err "npm pack produced no tarball ($name)"; return 1; }
 	log "packed $(basename "$PKG_TGZ") ($(du -k "$PKG_TGZ" | cut -f1) kB)"
@@ -283,16 +287,21 @@ install_package() {
 }
 
 # check_package_resolves <installed package dir> : with the pinned Node, from the installed
-# package's own folder, its runtime dependencies must resolve, to a copy inside the n8n user
-# folder's nodes/ (not one that happens to sit further up the tree), and its entry files exist.
+# package's own folder: its entry files exist; its JavaScript requires nothing but relative files,
+# Node's own modules, n8n-workflow (n8n's) and its declared dependencies (none for the verified
+# package); and each dependency resolves to a copy inside the n8n user folder's nodes/ (not one that
+# happens to sit further up the tree).
 check_package_resolves() {
 	local pkgdir=$1
 	(cd "$pkgdir" && PATH="$NODE_DIR/bin:$SYSTEM_PATH" node -e '
+		const fs = require("fs");
 		const path = require("path");
+		const { builtinModules } = require("module");
 		const pkg = require("./package.json");
 		const nodesDir = path.resolve(process.cwd(), "../..");
+		const dependencies = Object.keys(pkg.dependencies ?? {});
 		const problems = [];
-		for (const dep of new Set(["undici", "libphonenumber-js", ...Object.keys(pkg.dependencies ?? {})])) {
+		for (const dep of dependencies) {
 			try {
 				const where = require.resolve(dep, { paths: [process.cwd()] });
 				console.log(`  ${dep} -> ${where}`);
@@ -301,8 +310,19 @@ check_package_resolves() {
 				problems.push(`${dep} does not resolve from ${process.cwd()}: ${e.code ?? e.message}`);
 			}
 		}
+		const allowed = (name) =>
+			name.startsWith(".") || name.startsWith("node:") || builtinModules.includes(name) ||
+			name === "n8n-workflow" || dependencies.includes(name.split("/").slice(0, name.startsWith("@") ? 2 : 1).join("/"));
+		const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+			e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : []);
+		for (const file of walk("dist")) {
+			for (const [, name] of fs.readFileSync(file, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)) {
+				if (!allowed(name)) problems.push(`${file} requires ${name}: neither n8n-workflow nor a dependency`);
+			}
+		}
+		console.log(`  dependencies: ${dependencies.join(", ") || "none"}`);
 		for (const f of [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])]) {
-			try { require("fs").accessSync(f); } catch { problems.push(`missing ${f}`); }
+			try { fs.accessSync(f); } catch { problems.push(`missing ${f}`); }
 		}
 		if (problems.length) { console.error(problems.join("\n")); process.exit(1); }
 	') >&2

@@ -66,7 +66,10 @@ port_busy "$SANDBOX_PORT" && die "port $SANDBOX_PORT is in use: set NPL_SANDBOX_
 
 mkdir -p "$DEV_DIR/user" "$DEV_DIR/files"
 step "install n8n + Node (cached)" ensure_n8n "$FLAVOUR" || die "n8n install failed"
-step "build and pack the package" pack_package "$DEV_DIR/pack" || die "build failed"
+# --queue runs the queue-mode package (the Redis connection budget), the examples rewritten for it.
+PACK_DIR=$REPO_DIR
+[[ -n $QUEUE_MODE ]] && PACK_DIR=$QUEUE_MODE_PKG_DIR
+step "build and pack the package" pack_package "$DEV_DIR/pack" "$PACK_DIR" || die "build failed"
 # A fresh copy of the package every start: what you run is what you just built.
 rm -rf "$DEV_DIR/user/.n8n/nodes"
 step "install it into $DEV_DIR/user/.n8n/nodes" install_package "$DEV_DIR/user" gui >/dev/null ||
@@ -99,7 +102,7 @@ rm -f "$DEV_DIR/credentials.json"
 cp "$REPO_DIR/examples/crm-numbers.csv" "$DEV_DIR/files/"
 if [[ ! -f $DEV_DIR/.examples-imported || ${NPL_N8N_REIMPORT:-0} == 1 ]]; then
 	mkdir -p "$DEV_DIR/workflows"
-	prep=(env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$CRED_ID:$CRED_NAME")
+	prep=(env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$CRED_ID:$CRED_NAME" --package "$PKG_NAME")
 	"${prep[@]}" --in examples/crm-list-cleaning.json --out "$DEV_DIR/workflows/crm.json" --id nplExampleCrm001 --folder "$DEV_DIR/files"
 	"${prep[@]}" --in examples/balance-alert.json --out "$DEV_DIR/workflows/balance.json" --id nplExampleBal001
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$DEV_DIR/workflows/agent.json" --id nplExampleAgt001

@@ -11,6 +11,8 @@
  *   --stub <node name>           that node becomes a NoOp (same name and wiring): a notifier that
  *                                would send mail stands in as a node whose input the checker reads
  *   --param "<node>:<path>=<json>"  set one parameter (e.g. "Get Balance:options.lowBalanceThreshold=1")
+ *   --package <npm name>         this package's nodes become that package's (the queue-mode
+ *                                package's node has the same name under another package prefix)
  *   --webhook-trigger <path>     the schedule or manual trigger becomes a production Webhook (POST
  *                                <path>, answering with every item of the last node): for workflows
  *                                that need `n8n start`, such as those using Data tables, which
@@ -87,6 +89,7 @@ function main(): void {
 			param: { type: 'string', multiple: true, default: [] },
 			name: { type: 'string' },
 			'webhook-trigger': { type: 'string' },
+			package: { type: 'string' },
 		},
 	});
 	if (!values.in || !values.out || !values.id) fail('--in, --out and --id are required');
@@ -96,9 +99,16 @@ function main(): void {
 	workflow.active = false;
 	if (values.name) workflow.name = values.name;
 
+	if (values.package) {
+		const ours = workflow.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`));
+		if (ours.length === 0) fail(`no ${PACKAGE_NAME} node in "${workflow.name}"`);
+		for (const node of ours) node.type = `${values.package}.${node.type.slice(PACKAGE_NAME.length + 1)}`;
+	}
+
 	if (values.credential) {
 		const [id, ...rest] = values.credential.split(':');
-		const ours = workflow.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`));
+		const prefix = `${values.package ?? PACKAGE_NAME}.`;
+		const ours = workflow.nodes.filter((n) => n.type.startsWith(prefix));
 		if (ours.length === 0) fail(`no ${PACKAGE_NAME} node in "${workflow.name}"`);
 		for (const node of ours) {
 			node.credentials = { [CREDENTIAL_TYPE]: { id, name: rest.join(':') || id } };

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { closeAllAccountConnections } from '../nodes/NumberPortabilityLookup/transport/accountBudgets';
+import { closeAllAccountConnections } from '../transport/accountBudgets';
 import { startSandbox } from '../sandbox';
 import { runNode } from '../test/harness/n8nEngine';
 

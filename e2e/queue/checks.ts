@@ -2,7 +2,7 @@
  * The checks of the cluster test, each printed as `ok - …` or `not ok - …: why` (run.sh counts
  * them), and the figures behind them as `# …` lines.
  */
-import { LOOKUP_FIELD_NAMES } from '../../nodes/NumberPortabilityLookup/engine/types';
+import { LOOKUP_FIELD_NAMES } from '../../engine/types';
 import type { AccountView } from './sandboxAdmin';
 import type { Answer } from './webhookBatch';
 

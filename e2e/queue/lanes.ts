@@ -4,6 +4,8 @@
  * sockets, refusals, the ledger) and the cross-process budget's Redis keys of one scenario apart
  * from the others (a worker killed in one lane leaves its leases in that lane only).
  */
+import queueModePackage from '../../packages/queue-mode/package.json';
+
 export interface Lane {
 	name: string;
 	/** The sandbox account (and the credential's user). */
@@ -45,8 +47,8 @@ export function laneNamed(name: string): Lane {
 /** Credits per account: every lane's numbers with room to spare (a second charge would show). */
 export const LANE_CREDIT = 1_000_000;
 
-/** The package's node, as n8n names a community node: <package name>.<node name>. */
-export const NODE_TYPE = 'n8n-nodes-number-portability-lookup.numberPortabilityLookup';
+/** The queue-mode package's node, as n8n names a community node: <package name>.<node name>. */
+export const NODE_TYPE = `${queueModePackage.name}.numberPortabilityLookup`;
 
 /** Set by the Respond to Webhook node: which execution answered (the worker logs name it). */
 export const EXECUTION_ID_HEADER = 'x-npl-execution-id';

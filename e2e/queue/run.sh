@@ -174,7 +174,7 @@ worker_list() { # name=pgid:log,... for the scenario driver
 log "queue: work folder $WORK, scenarios \"$SCENARIOS\"${QUEUE_BREAK:+, QUEUE_BREAK=$QUEUE_BREAK}"
 T0=$(date +%s%N)
 timed "install n8n 2.41.1 + Node 24 (cached)" ensure_n8n 2 || die "n8n install failed"
-timed "build and pack the package" pack_package "$WORK/pack" || die "the package did not build or pack"
+timed "build and pack the queue-mode package" pack_package "$WORK/pack" "$QUEUE_MODE_PKG_DIR" || die "the package did not build or pack"
 timed "install it into main's and each worker's user folder" install_everywhere || die "the package did not install"
 start_stores() {
 	chmod 711 "$WORK" # mktemp made it 0700: the postgres user must reach its folder inside
