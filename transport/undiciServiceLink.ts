@@ -14,22 +14,27 @@ export interface LinkAccount {
 
 /**
  * The engine's link to the service over undici: one-socket keep-alive connections from the
- * account's budget (in-process, or across processes through Redis in queue mode), the user and
- * password added to each form body.
+ * account's budget, the user and password added to each form body. The budget is the process's
+ * for the account (in-process, or across processes through Redis in queue mode), unless the
+ * host owns one (Node-RED's account config node).
  */
-export function undiciServiceLink(account: LinkAccount): ServiceLink {
-	return new UndiciServiceLink(account);
+export function undiciServiceLink(
+	account: LinkAccount,
+	budget: ConnectionBudget = accountConnections(account.url.href, account.user),
+): ServiceLink {
+	return new UndiciServiceLink(account, budget);
 }
 
 class UndiciServiceLink implements ServiceLink {
-	private readonly budget: ConnectionBudget;
 	/** Where this link's share of the budget's notices starts. */
 	private readonly noticesFrom: number;
 	private counted = false;
 
-	constructor(private readonly account: LinkAccount) {
-		this.budget = accountConnections(account.url.href, account.user);
-		this.noticesFrom = this.budget.noticeCursor();
+	constructor(
+		private readonly account: LinkAccount,
+		private readonly budget: ConnectionBudget,
+	) {
+		this.noticesFrom = budget.noticeCursor();
 	}
 
 	async acquire(signal?: AbortSignal): Promise<LinkPermit> {
