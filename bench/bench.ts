@@ -8,6 +8,7 @@ import {
 	baseline,
 	cpuPerNumber,
 	credits,
+	largestWithin,
 	measuredCount,
 	memory,
 	sandboxCeiling,
@@ -20,6 +21,7 @@ import {
 	type CeilingResult,
 	type CpuResult,
 	type CreditsResult,
+	type LargestWithinResult,
 	type MemoryResult,
 } from './measure';
 import { formatReport, evaluateTargets, type Target } from './report';
@@ -38,7 +40,11 @@ export interface BenchPlan {
 	ceilingCells: CellSpec[];
 	credits: { inputs: number };
 	memory: { n: number; connections: number; batch: number; latencyMs: number };
+	/** List sizes tried, smallest first, for the largest one execution handles within 320 MiB. */
+	memoryWithin: number[];
 	eventLoop: { n: number; connections: number; batch: number; latencyMs: number };
+	/** The same cells through each n8n package (n8n's helper: a connection per request; undici: kept alive). */
+	transports: CellSpec[];
 }
 
 export interface BenchResults {
@@ -50,11 +56,13 @@ export interface BenchResults {
 	setup: Record<string, string>;
 	throughput: CellResult[];
 	baselines: Array<BaselineResult & { nodeThroughput: number; speedUp: number; comparedWith: CellSpec }>;
-	cpu: { streaming: CpuResult; buffered: CpuResult };
+	cpu: { streaming: CpuResult; buffered: CpuResult; queueMode: CpuResult };
 	ceiling: CeilingResult[];
 	credits: CreditsResult;
 	memory: MemoryResult;
+	memoryWithin: LargestWithinResult;
 	eventLoop: EventLoopResult;
+	transports: CellResult[];
 	targets: Target[];
 }
 
@@ -72,6 +80,16 @@ function grid(
 				for (const l of latencies) cells.push({ n, connections: c, batch: b, latencyMs: l, streaming });
 	return cells;
 }
+
+/** 320 MiB: n8n Cloud Starter's whole instance. */
+export const CLOUD_STARTER_BYTES = 320 * 1024 * 1024;
+
+/** The cells where the two n8n packages' transports are compared, each run through both. */
+const transportCells = (n: number): CellSpec[] =>
+	grid([n], [5], [100], [200, 50]).flatMap((cell) => [
+		{ ...cell, package: 'verified' as const },
+		{ ...cell, package: 'queue-mode' as const },
+	]);
 
 /** A ceiling run stops after this long at the bound: it measures a rate, not a total. */
 const CEILING_CAP_SECONDS = 10;
@@ -95,12 +113,14 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		cpu: { n: 10_000, repetitions: 5 },
 		ceilingCells: [
 			...grid([10_000], [1, 5], [10, 100], [50]),
-			...grid([10_000], [5], [100], [500]),
+			...grid([10_000], [5], [100], [200, 500]),
 			...grid([10_000], [5], [100], [50, 500], false),
 		],
 		credits: { inputs: 10_000 },
 		memory: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
+		memoryWithin: [25_000, 50_000, 75_000],
 		eventLoop: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
+		transports: transportCells(10_000),
 	},
 	quick: {
 		mode: 'quick',
@@ -110,10 +130,12 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 			{ n: 500, connections: 5, latencyMs: 50, compareWith: grid([10_000], [5], [100], [50])[0] },
 		],
 		cpu: { n: 10_000, repetitions: 3 },
-		ceilingCells: grid([10_000], [5], [100], [50]),
+		ceilingCells: grid([10_000], [5], [100], [50, 200]),
 		credits: { inputs: 2_000 },
 		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+		memoryWithin: [10_000],
 		eventLoop: { n: 20_000, connections: 5, batch: 100, latencyMs: 50 },
+		transports: transportCells(10_000),
 	},
 };
 
@@ -122,7 +144,8 @@ const sameCell = (a: CellSpec, b: CellSpec) =>
 	a.connections === b.connections &&
 	a.batch === b.batch &&
 	a.latencyMs === b.latencyMs &&
-	a.streaming === b.streaming;
+	a.streaming === b.streaming &&
+	(a.package ?? 'verified') === (b.package ?? 'verified');
 
 function progress(json: boolean, line: string): void {
 	// With --json, stdout holds only the JSON object; progress goes to stderr either way.
@@ -139,9 +162,9 @@ export async function main(argv: string[]): Promise<void> {
 	say(`npm run bench${plan.mode === 'quick' ? ' -- --quick' : ''}: ${plan.cells.length} throughput cells, baseline, CPU, credits, memory`);
 
 	const sandbox = await SandboxProcess.launch();
-	const cpuAt = async (streaming: boolean) => {
-		say(`CPU at zero latency, sandbox ${streaming ? 'streaming' : 'buffered'}…`);
-		const result = await cpuPerNumber(sandbox, plan.cpu.n, plan.cpu.repetitions, streaming);
+	const cpuAt = async (streaming: boolean, pkg?: 'queue-mode') => {
+		say(`CPU at zero latency, sandbox ${streaming ? 'streaming' : 'buffered'}${pkg ? `, ${pkg} package` : ''}…`);
+		const result = await cpuPerNumber(sandbox, plan.cpu.n, plan.cpu.repetitions, streaming, pkg);
 		say(
 			`  node ${result.nodeMicrosPerNumber.toFixed(1)} µs/number, floor ${result.floorMicrosPerNumber.toFixed(1)}, own ${result.ownMicrosPerNumber.toFixed(1)}`,
 		);
@@ -151,8 +174,13 @@ export async function main(argv: string[]): Promise<void> {
 		// Warm-up (not reported): JIT, n8n's expression engine, libphonenumber metadata.
 		await cpuPerNumber(sandbox, 2_000, 1, true);
 		await cpuPerNumber(sandbox, 2_000, 1, false);
+		await cpuPerNumber(sandbox, 2_000, 1, true, 'queue-mode');
 
-		const cpu = { streaming: await cpuAt(true), buffered: await cpuAt(false) };
+		const cpu = {
+			streaming: await cpuAt(true),
+			buffered: await cpuAt(false),
+			queueMode: await cpuAt(true, 'queue-mode'),
+		};
 
 		say('Credits on a dirty list…');
 		const creditCheck = await credits(sandbox, plan.credits.inputs);
@@ -165,6 +193,17 @@ export async function main(argv: string[]): Promise<void> {
 				`  N=${cell.n} C=${cell.connections} B=${cell.batch} L=${cell.latencyMs}ms${cell.streaming ? '' : ' buffered'}: ` +
 					`${result.measuredN} numbers in ${result.seconds.toFixed(2)} s, ` +
 					`${result.throughput.toFixed(0)}/s, ratio ${result.ratio.toFixed(3)}` +
+					(result.error ? ` ERROR ${result.error}` : ''),
+			);
+		}
+
+		say('The two n8n packages, same cells…');
+		const transports: CellResult[] = [];
+		for (const cell of plan.transports) {
+			const result = await throughputCell(sandbox, cell, plan.capSeconds(cell.n));
+			transports.push(result);
+			say(
+				`  ${cell.package} L=${cell.latencyMs}ms: ${result.throughput.toFixed(0)}/s, ratio ${result.ratio.toFixed(3)}, peak ${result.peakSockets} sockets` +
 					(result.error ? ` ERROR ${result.error}` : ''),
 			);
 		}
@@ -199,6 +238,16 @@ export async function main(argv: string[]): Promise<void> {
 			plan.memory.latencyMs,
 		);
 
+		say(`The largest list within 320 MiB (fresh processes: ${plan.memoryWithin.join(', ')})…`);
+		const memoryWithin = await largestWithin(
+			sandbox,
+			CLOUD_STARTER_BYTES,
+			plan.memoryWithin,
+			plan.memory.connections,
+			plan.memory.batch,
+			plan.memory.latencyMs,
+		);
+
 		const { eventLoop: el } = plan;
 		say(`Event-loop stalls at ${el.n} numbers, L = ${el.latencyMs} ms…`);
 		const eventLoop = await eventLoopStalls(sandbox, el.n, el.connections, el.batch, el.latencyMs);
@@ -213,7 +262,7 @@ export async function main(argv: string[]): Promise<void> {
 			durationSeconds: (Date.now() - started) / 1000,
 			machine: { ...machine, loadAtEnd: os.loadavg()[0] },
 			setup: {
-				engine: `n8n-core ${machine.n8nCore} WorkflowExecute in this process (test/harness/n8nEngine.ts): Test Items → Number Portability Lookup`,
+				engine: `n8n-core ${machine.n8nCore} WorkflowExecute in this process (test/harness/n8nEngine.ts): Test Items → Number Portability Lookup, the verified package's bundle (dist/) unless a row says queue-mode`,
 				node: 'Look Up Number, Phone Number = {{ $json.phone }}, options Max Connections = C, Numbers Per Request = B',
 				input: 'distinct valid UK mobiles, half "+44 7712 000123", half "447712000123"',
 				sandbox: `sandbox/ in a child process; latency base L, per number 0, jitter 0; streaming (its default) unless a row says buffered; limits ${SANDBOX_MAX_CONNECTIONS} connections, ${SANDBOX_MAX_PER_REQUEST} numbers a request; credit 1e9`,
@@ -226,7 +275,9 @@ export async function main(argv: string[]): Promise<void> {
 			ceiling,
 			credits: creditCheck,
 			memory: mem,
+			memoryWithin,
 			eventLoop,
+			transports,
 			targets: [],
 		};
 		results.targets = evaluateTargets(results);

@@ -9,8 +9,8 @@ import { Pool } from 'undici';
 
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { closeAllAccountConnections } from '../transport/accountBudgets';
 import { runNode, type NodeRun } from '../test/harness/n8nEngine';
+import { closeLoadedPackages, type PackageName } from '../test/harness/packages';
 import { ParameterFloorNode } from './floorNode';
 import type { MemoryChildReport, MemoryChildRequest } from './memoryChild';
 import { PerItemRequestNode } from './perItemNode';
@@ -32,6 +32,8 @@ export interface CellSpec {
 	latencyMs: number;
 	/** The sandbox writes each object as it is ready (its default), or the whole answer at once. */
 	streaming: boolean;
+	/** Which n8n package runs (its transport): the verified one unless a row says queue-mode. */
+	package?: PackageName;
 }
 
 export interface CellResult extends CellSpec {
@@ -89,12 +91,13 @@ async function timedRun(
 	parameters: INodeParameters,
 	url: string,
 	nodeType?: INodeType,
+	pkg?: PackageName,
 ): Promise<TimedRun> {
 	const credential = { user: ACCOUNT.user, password: ACCOUNT.pass, baseUrl: url };
 	const startedAt = Date.now();
 	const cpu0 = process.cpuUsage();
 	const t0 = process.hrtime.bigint();
-	const run = await runNode({ items, parameters, credential, nodeType });
+	const run = await runNode({ items, parameters, credential, nodeType, package: pkg });
 	const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 	const cpu = process.cpuUsage(cpu0);
 	return { run, startedAt, endedAt: Date.now(), seconds, cpuMicros: cpu.user + cpu.system };
@@ -120,7 +123,7 @@ export async function startSandbox(sandbox: SandboxProcess, latencyMs: number, s
 /** The sandbox's figures, then the node's pooled sockets and the sandbox closed. */
 export async function finish(sandbox: SandboxProcess): Promise<SandboxStats> {
 	const stats = await sandbox.stats();
-	await closeAllAccountConnections();
+	await closeLoadedPackages();
 	await sandbox.close();
 	return stats;
 }
@@ -134,7 +137,7 @@ export async function throughputCell(
 	const measuredN = measuredCount(cell, capSeconds);
 	const url = await startSandbox(sandbox, cell.latencyMs, cell.streaming);
 	const items = uniqueNumbers(measuredN);
-	const timed = await timedRun(items, lookupParameters(cell.connections, cell.batch), url);
+	const timed = await timedRun(items, lookupParameters(cell.connections, cell.batch), url, undefined, cell.package);
 	const stats = await finish(sandbox);
 	const bound = boundOf(cell);
 	const throughput = measuredN / timed.seconds;
@@ -218,6 +221,8 @@ export async function baseline(
 export interface CpuResult {
 	/** Whether the sandbox streamed each object as it was ready (its default) or sent one body. */
 	streaming: boolean;
+	/** Which n8n package ran (default: the verified one). */
+	package?: PackageName;
 	n: number;
 	repetitions: number;
 	/** Median CPU of this process for the node's run, µs per number. */
@@ -247,6 +252,7 @@ export async function cpuPerNumber(
 	n: number,
 	repetitions: number,
 	streaming: boolean,
+	pkg?: PackageName,
 ): Promise<CpuResult> {
 	const nodeRuns: number[] = [];
 	const floorRuns: number[] = [];
@@ -254,7 +260,7 @@ export async function cpuPerNumber(
 	for (let rep = 0; rep < repetitions; rep++) {
 		const url = await startSandbox(sandbox, 0, streaming);
 		const before = (await sandbox.stats()).cpuMicros;
-		const node = await timedRun(uniqueNumbers(n), lookupParameters(5, 100), url);
+		const node = await timedRun(uniqueNumbers(n), lookupParameters(5, 100), url, undefined, pkg);
 		const after = await finish(sandbox);
 		if (node.run.error) throw new Error(`CPU run failed: ${errorOf(node.run)}`);
 		nodeRuns.push(node.cpuMicros / n);
@@ -274,6 +280,7 @@ export async function cpuPerNumber(
 	const floorMicros = median(floorRuns);
 	return {
 		streaming,
+		package: pkg,
 		n,
 		repetitions,
 		nodeMicrosPerNumber: nodeMicros,
@@ -315,6 +322,7 @@ export async function credits(sandbox: SandboxProcess, inputs: number): Promise<
 }
 
 export interface MemoryResult extends MemoryChildReport {
+	package?: PackageName;
 	n: number;
 	connections: number;
 	batch: number;
@@ -332,6 +340,7 @@ export async function memory(
 	connections: number,
 	batch: number,
 	latencyMs: number,
+	pkg?: PackageName,
 ): Promise<MemoryResult> {
 	const url = await startSandbox(sandbox, latencyMs);
 	const child = fork(path.join(__dirname, 'memoryChild.ts'), [], {
@@ -348,6 +357,7 @@ export async function memory(
 			password: ACCOUNT.pass,
 			n,
 			parameters: lookupParameters(connections, batch),
+			package: pkg,
 		} satisfies MemoryChildRequest);
 	});
 	await new Promise<void>((resolve) => {
@@ -355,7 +365,38 @@ export async function memory(
 		else child.once('exit', () => resolve());
 	});
 	const stats = await finish(sandbox);
-	return { ...report, n, connections, batch, latencyMs, creditsCharged: stats.creditsCharged };
+	return { ...report, package: pkg, n, connections, batch, latencyMs, creditsCharged: stats.creditsCharged };
+}
+
+export interface LargestWithinResult {
+	limitBytes: number;
+	/** The largest list size tried whose whole process stayed within the limit; null if none did. */
+	largestN: number | null;
+	runs: MemoryResult[];
+}
+
+/**
+ * The largest list one execution handles while the whole process (n8n-core, the node, the items)
+ * stays within `limitBytes` of RSS (n8n Cloud Starter's instance: 320 MiB): fresh processes for
+ * each size, smallest first, stopping at the first that goes over.
+ */
+export async function largestWithin(
+	sandbox: SandboxProcess,
+	limitBytes: number,
+	sizes: readonly number[],
+	connections: number,
+	batch: number,
+	latencyMs: number,
+): Promise<LargestWithinResult> {
+	const runs: MemoryResult[] = [];
+	let largestN: number | null = null;
+	for (const n of sizes) {
+		const run = await memory(sandbox, n, connections, batch, latencyMs);
+		runs.push(run);
+		if (run.error !== null || Math.max(run.peakSampledBytes, run.maxRssBytes) > limitBytes) break;
+		largestN = n;
+	}
+	return { limitBytes, largestN, runs };
 }
 
 export interface CeilingResult {

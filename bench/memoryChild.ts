@@ -8,12 +8,15 @@ import path from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
+import type { PackageName } from '../test/harness/packages';
+
 export interface MemoryChildRequest {
 	url: string;
 	user: string;
 	password: string;
 	n: number;
 	parameters: INodeParameters;
+	package?: PackageName;
 }
 
 export interface MemoryChildReport {
@@ -34,9 +37,7 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 
 async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> {
 	const { runNode } = await import('../test/harness/n8nEngine');
-	const { closeAllAccountConnections } = await import(
-		'../transport/accountBudgets'
-	);
+	const { closeLoadedPackages } = await import('../test/harness/packages');
 	const { startRssSampler } = await import('./rssSampler');
 	const { uniqueNumbers } = await import('./workload');
 
@@ -48,10 +49,11 @@ async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> 
 		items,
 		parameters: request.parameters,
 		credential: { user: request.user, password: request.password, baseUrl: request.url },
+		package: request.package,
 	});
 	const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 	const peak = await sampler.stop();
-	await closeAllAccountConnections();
+	await closeLoadedPackages();
 	return {
 		rssBeforeBytes,
 		peakSampledBytes: peak.peakBytes,

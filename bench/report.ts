@@ -41,6 +41,23 @@ export function evaluateTargets(r: BenchResults): Target[] {
 			pass: b.error === null && b.speedUp >= 100,
 		});
 	}
+	for (const cell of r.transports.filter((c) => c.latencyMs === 200)) {
+		const ceiling = r.ceiling.find((c) => c.latencyMs === 200 && c.connections === cell.connections && c.batch === cell.batch && c.streaming === cell.streaming);
+		const ratio = ceiling ? cell.throughput / ceiling.throughput : NaN;
+		targets.push({
+			name: `node ÷ bare client ≥ 0.97 at L = 200 ms (${cell.package} package, C = ${cell.connections}, B = ${cell.batch})`,
+			measured: ceiling
+				? `${ratio.toFixed(3)} (${int(cell.throughput)}/s against ${int(ceiling.throughput)}/s; bound ${int(cell.bound)}/s)`
+				: 'no bare-client cell at L = 200 ms',
+			pass: cell.error === null && ratio >= 0.97,
+		});
+	}
+	const { streaming: verified, queueMode } = r.cpu;
+	targets.push({
+		name: `CPU at L = 0 against the previous release (node run ${PREVIOUS_RELEASE.nodeMsPer1000} ms, own ${PREVIOUS_RELEASE.ownMsPer1000} ms per 1,000 numbers, undici transport)`,
+		measured: `node run ${verified.nodeMicrosPerNumber.toFixed(1)} ms, own ${verified.ownMicrosPerNumber.toFixed(1)} ms (${signed(verified.ownMicrosPerNumber - PREVIOUS_RELEASE.ownMsPer1000)}); the queue-mode package (undici, kept alive) on the same run: node ${queueMode.nodeMicrosPerNumber.toFixed(1)}, own ${queueMode.ownMicrosPerNumber.toFixed(1)} ms`,
+		pass: null,
+	});
 	for (const cpu of [r.cpu.streaming, r.cpu.buffered]) {
 		targets.push({
 			name: `node's own overhead ≤ 30 ms CPU per 1,000 numbers (sandbox ${cpu.streaming ? 'streaming' : 'buffered'})`,
@@ -49,13 +66,23 @@ export function evaluateTargets(r: BenchResults): Target[] {
 		});
 	}
 	targets.push({
-		name: 'peak RSS ≤ 600 MB at 100,000 numbers',
+		name: `peak RSS ≤ ${PREVIOUS_RELEASE.peakRssMb} MB at 100,000 numbers (the previous release's)`,
 		measured:
 			r.memory.n === 100_000
 				? `${mb(Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes))} (sampled ${mb(r.memory.peakSampledBytes)}, kernel high-water ${mb(r.memory.maxRssBytes)})`
 				: `not measured at 100,000 in a ${r.mode} run (${mb(r.memory.maxRssBytes)} at ${int(r.memory.n)})`,
 		pass:
-			r.memory.n === 100_000 ? r.memory.error === null && Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes) <= 600e6 : null,
+			r.memory.n === 100_000
+				? r.memory.error === null && Math.max(r.memory.peakSampledBytes, r.memory.maxRssBytes) <= PREVIOUS_RELEASE.peakRssMb * 1e6
+				: null,
+	});
+	const within = r.memoryWithin;
+	targets.push({
+		name: `the largest list one execution handles within ${(within.limitBytes / 1024 / 1024).toFixed(0)} MiB RSS (n8n Cloud Starter's whole instance), measured`,
+		measured:
+			(within.largestN === null ? 'none of the sizes tried' : `${int(within.largestN)} numbers`) +
+			` (tried: ${within.runs.map((m) => `${int(m.n)} → ${mb(Math.max(m.peakSampledBytes, m.maxRssBytes))}`).join(', ')})`,
+		pass: within.largestN !== null,
 	});
 	const el = r.eventLoop;
 	targets.push({
@@ -75,6 +102,11 @@ export function evaluateTargets(r: BenchResults): Target[] {
 	});
 	return targets;
 }
+
+/** The release before the verified package (undici transport), BENCHMARKS.md of 2026-11-28. */
+const PREVIOUS_RELEASE = { nodeMsPer1000: 93.6, ownMsPer1000: 26.8, peakRssMb: 403 };
+
+const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} ms`;
 
 function ceilingRatio(r: BenchResults, cell: BenchResults['throughput'][number]): string {
 	const ceiling = r.ceiling.find(
@@ -146,9 +178,33 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 		);
 	}
 
-	for (const c of [r.cpu.streaming, r.cpu.buffered]) {
+	out.push(
+		"The two n8n packages' transports, same cells (verified: n8n's helper, a new connection per request; queue-mode: undici, kept alive)",
+		table(
+			['package', 'N', 'C', 'B', 'L ms', 'time s', 'numbers/s', 'bound/s', 'ratio', '÷ceiling', 'requests', 'peak sockets', 'check'],
+			r.transports.map((c) => [
+				c.package ?? 'verified',
+				int(c.measuredN),
+				String(c.connections),
+				String(c.batch),
+				String(c.latencyMs),
+				c.seconds.toFixed(2),
+				int(c.throughput),
+				int(c.bound),
+				c.ratio.toFixed(3),
+				ceilingRatio(r, c),
+				int(c.requests),
+				String(c.peakSockets),
+				c.error ? `ERROR ${c.error}` : c.creditsCharged === c.uniqueValid && c.chargedTwiceForDeliveredResult === 0 ? '= unique' : 'MISMATCH',
+			]),
+			[false, true, true, true, true, true, true, true, true, true, true, true, false],
+		),
+		'',
+	);
+
+	for (const c of [r.cpu.streaming, r.cpu.buffered, r.cpu.queueMode]) {
 		out.push(
-			`CPU of this process at zero latency, sandbox ${c.streaming ? 'streaming each object (its default)' : 'buffered (one body per answer)'} (N = ${int(c.n)}, median of ${c.repetitions}; the sandbox runs in its child process, not counted)`,
+			`CPU of this process at zero latency, sandbox ${c.streaming ? 'streaming each object (its default)' : 'buffered (one body per answer)'}${c.package ? `, the ${c.package} package` : ''} (N = ${int(c.n)}, median of ${c.repetitions}; the sandbox runs in its child process, not counted)`,
 			`  node run             ${c.nodeMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (runs: ${c.nodeRuns.map((v) => v.toFixed(1)).join(', ')})`,
 			`  n8n floor            ${c.floorMicrosPerNumber.toFixed(1)} ms per 1,000 items     (a node that only reads {{ $json.phone }} per item and returns it; runs: ${c.floorRuns.map((v) => v.toFixed(1)).join(', ')})`,
 			`  node's own overhead  ${c.ownMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (node − floor: normalising, planning, HTTP, parsing, output items)`,
@@ -171,6 +227,7 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 	out.push(
 		`Memory (fresh process, N = ${int(mem.n)}, C = ${mem.connections}, B = ${mem.batch}, L = ${mem.latencyMs} ms, ${mem.seconds.toFixed(1)} s)`,
 		`  RSS before the run ${mb(mem.rssBeforeBytes)}; peak sampled every 50 ms ${mb(mem.peakSampledBytes)} (${mem.samples} samples); kernel high-water mark ${mb(mem.maxRssBytes)}${mem.error ? `; ERROR ${mem.error}` : ''}`,
+		`Within ${mb(r.memoryWithin.limitBytes)} (fresh process each): ${r.memoryWithin.runs.map((m) => `${int(m.n)} numbers → peak ${mb(Math.max(m.peakSampledBytes, m.maxRssBytes))} (before the run ${mb(m.rssBeforeBytes)})`).join('; ')}`,
 		'',
 	);
 

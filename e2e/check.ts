@@ -3,7 +3,7 @@
  * Prints one line per check, `ok - …` or `not ok - …` (e2e/run.sh counts them), and exits 1 when
  * any check failed.
  *
- *   tsx e2e/check.ts --scenario crm|balance-low|balance-high|agent
+ *   tsx e2e/check.ts --scenario crm|balance-low|balance-high|agent|side-by-side
  *     --stdout <file> --exit-code <n>        what n8n printed and how it ended
  *     --sandbox <sandbox info json>          e2e/sandbox.ts's info file (admin URL, account)
  *     --ledger-before <credits>              the account's total charge before this run
@@ -564,6 +564,27 @@ async function checkAgent(
 // examples/recheck-stale-numbers.json: run through its production webhook (e2e/recheck.sh), the
 // answer is every item of its last node, "Every row, freshest result".
 
+/** e2e/workflows/side-by-side.json: the verified package's node, then the queue-mode package's. */
+const SIDE_BY_SIDE = ['Look Up (verified)', 'Look Up (queue mode)'] as const;
+
+/**
+ * Both packages installed in one n8n: each node loaded and looked the number up with the one
+ * credential both declare (a credential saved once serves both), and the account paid once each.
+ */
+async function checkSideBySide(run: Run, sandbox: SandboxInfo, chargedBefore: number): Promise<void> {
+	const runData = run.data?.resultData?.runData ?? {};
+	for (const name of SIDE_BY_SIDE) {
+		const item = outputsOf(runData[name]?.[0])[0]?.[0]?.json;
+		check(
+			item?.lookedUp === true && item?.msisdn === AGENT_PHONE.msisdn,
+			`"${name}" looked ${AGENT_PHONE.input} up with the shared credential`,
+			() => show(item ?? runData[name]?.[0]?.error),
+		);
+	}
+	const charged = (await chargedSoFar(sandbox)).total - chargedBefore;
+	check(charged === 2, 'the account was charged once by each node (2 credits)', () => `charged ${charged}`);
+}
+
 const RECHECK_SCENARIOS = ['recheck-first', 'recheck-second', 'recheck-stale'];
 /** Fields the workflow adds to each row: when its result was looked up, and whether it was reused. */
 const RECHECK_KEYS = ['lookedUpAt', 'fromStore'];
@@ -813,7 +834,8 @@ async function main(): Promise<void> {
 		() => `status ${run.status}, finished ${run.finished}, error ${show(error)}`,
 	);
 	const runData = run.data?.resultData?.runData ?? {};
-	const nodeName = { crm: 'Look Up Number', agent: AGENT_TOOL }[scenario] ?? 'Get Balance';
+	const nodeName =
+		{ crm: 'Look Up Number', agent: AGENT_TOOL, 'side-by-side': SIDE_BY_SIDE[0] }[scenario] ?? 'Get Balance';
 	const task = runData[nodeName]?.[0];
 	const produced = outputsOf(task).reduce((sum, items) => sum + items.length, 0);
 	// The guard against "exit 0, nothing ran": our node's run data must exist, with items.
@@ -836,6 +858,7 @@ async function main(): Promise<void> {
 	const chargedBefore = Number(values['ledger-before']);
 	if (scenario === 'crm') await checkCrm(run, nodeName, sandbox, chargedBefore, values.folder);
 	else if (scenario === 'agent') await checkAgent(run, sandbox, chargedBefore, values.requests);
+	else if (scenario === 'side-by-side') await checkSideBySide(run, sandbox, chargedBefore);
 	else await checkBalance(run, nodeName, sandbox, chargedBefore, scenario === 'balance-low');
 	finish();
 }

@@ -256,7 +256,9 @@ install_package() {
 	mkdir -p "$nodes"
 	case $mode in
 	gui)
-		printf '{\n  "name": "installed-nodes",\n  "private": true,\n  "dependencies": {}\n}\n' >"$nodes/package.json"
+		# n8n's own list of installed packages: kept, so a second package installs beside the first.
+		[[ -f $nodes/package.json ]] ||
+			printf '{\n  "name": "installed-nodes",\n  "private": true,\n  "dependencies": {}\n}\n' >"$nodes/package.json"
 		mkdir -p "$pkgdir"
 		tar -xzf "$PKG_TGZ" -C "$pkgdir" --strip-components=1 || { err "cannot unpack $PKG_TGZ"; return 1; }
 		PATH="$NODE_DIR/bin:$SYSTEM_PATH" node -e '

@@ -13,6 +13,8 @@
 #      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
 #   5. n8n 2 only: the re-check example three times through a production webhook in `n8n start`
 #      (e2e/recheck.sh)
+#   6. n8n 2 only: the queue-mode package installed beside the verified one: both load, each node
+#      looks a number up with the one credential (e2e/workflows/side-by-side.json)
 # Ends with "e2e: N passed, M failed".
 #
 # Environment:
@@ -218,10 +220,31 @@ run_flavour() {
 	else
 		log "n8n-$FLAVOUR: examples/recheck-stale-numbers.json skipped: its Data table node (1.1, Create table) needs n8n 2.x"
 	fi
+	if [[ $FLAVOUR == 2 ]]; then
+		step "n8n-$FLAVOUR: both packages side by side, one credential" side_by_side "$dir" "$user"
+	fi
 	stop_bg "$SANDBOX_PID"
 }
 
+install_queue_mode() { # install_queue_mode <user folder> <log file>
+	PKG_TGZ=$QUEUE_MODE_TGZ PKG_NAME=$QUEUE_MODE_NAME install_package "$1" gui >"$2" 2>&1
+}
+
+# side_by_side <flavour dir> <user folder> : the queue-mode package installed beside the verified
+# one (the credential type both declare is then defined twice, identically), then a workflow with
+# one node of each, both on the sandbox credential imported above.
+side_by_side() {
+	local dir=$1 user=$2
+	check "n8n-$FLAVOUR: the queue-mode package installs beside the verified one" \
+		install_queue_mode "$user" "$dir/install-queue-mode.log" || return 1
+	check "n8n-$FLAVOUR: n8n import:workflow (e2e/workflows/side-by-side.json)" \
+		n8n_logged "$dir/import-side-by-side.log" import:workflow --input "$E2E_DIR/workflows/side-by-side.json" || return 1
+	run_scenario "$dir" side-by-side "$(json_get "$E2E_DIR/workflows/side-by-side.json" 'j.id')"
+}
+
 log "e2e: flavours \"$FLAVOURS\", work folder $WORK, cache $E2E_CACHE_DIR"
+step "build and pack the queue-mode package (side by side)" pack_package "$WORK" "$QUEUE_MODE_PKG_DIR" || die "the package did not build or pack"
+QUEUE_MODE_TGZ=$PKG_TGZ QUEUE_MODE_NAME=$PKG_NAME
 step "build and pack the package" pack_package "$WORK" || die "the package did not build or pack"
 
 for flavour in $FLAVOURS; do

@@ -69,6 +69,11 @@ export interface Clock {
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 	/** Lets everything waiting on the event loop run (I/O included), then resolves. */
 	yieldTurn(): Promise<void>;
+	/**
+	 * The shortest slice of work worth a turn: a turn on a timer costs a millisecond or more
+	 * (the event loop idles in it when nothing waits), one on setImmediate almost nothing.
+	 */
+	readonly minimumSliceMs: number;
 }
 
 /** Where progress lines go (n8n's logger, Node-RED's node log). */

@@ -18,4 +18,5 @@ export const nodeClock: Clock = {
 			signal?.addEventListener('abort', done, { once: true });
 		}),
 	yieldTurn: async () => await new Promise<void>((resolve) => setImmediate(resolve)),
+	minimumSliceMs: 0,
 };

@@ -4,7 +4,12 @@
  * sockets, refusals, the ledger) and the cross-process budget's Redis keys of one scenario apart
  * from the others (a worker killed in one lane leaves its leases in that lane only).
  */
+import verifiedPackage from '../../package.json';
 import queueModePackage from '../../packages/queue-mode/package.json';
+
+/** The packages' node, as n8n names a community node: <package name>.<node name>. */
+export const QUEUE_MODE_NODE_TYPE = `${queueModePackage.name}.numberPortabilityLookup`;
+export const VERIFIED_NODE_TYPE = `${verifiedPackage.name}.numberPortabilityLookup`;
 
 export interface Lane {
 	name: string;
@@ -22,11 +27,23 @@ export interface Lane {
 	 * none: one output, every item answered (the workflow users get from npm run n8n -- --queue).
 	 */
 	routeBy: 'validity' | 'none';
+	/** The node type the lane's workflow runs: which of the two packages (both are installed). */
+	nodeType: string;
 }
+
+/**
+ * The control lane runs the verified package, installed beside the queue-mode one in every process:
+ * its budget is per process, which is what the Redis budget is measured against. With
+ * QUEUE_CONTROL_PACKAGE=queue-mode (QUEUE_BREAK=control-on) it runs the queue-mode package, and
+ * its check (the account goes over its limit) must fail.
+ */
+const controlNodeType = () =>
+	process.env.QUEUE_CONTROL_PACKAGE === 'queue-mode' ? QUEUE_MODE_NODE_TYPE : VERIFIED_NODE_TYPE;
 
 const lane = (name: string, index: number): Lane => ({
 	name,
 	routeBy: name === 'demo' ? 'none' : 'validity',
+	nodeType: name === 'control' ? controlNodeType() : QUEUE_MODE_NODE_TYPE,
 	user: `queue-${name}`,
 	password: `queue-${name}-Pa55word`,
 	path: `npl-queue-${name}`,
@@ -47,8 +64,6 @@ export function laneNamed(name: string): Lane {
 /** Credits per account: every lane's numbers with room to spare (a second charge would show). */
 export const LANE_CREDIT = 1_000_000;
 
-/** The queue-mode package's node, as n8n names a community node: <package name>.<node name>. */
-export const NODE_TYPE = `${queueModePackage.name}.numberPortabilityLookup`;
 
 /** Set by the Respond to Webhook node: which execution answered (the worker logs name it). */
 export const EXECUTION_ID_HEADER = 'x-npl-execution-id';

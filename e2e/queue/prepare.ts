@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { EXECUTION_ID_HEADER, LANE_CREDIT, LANES, NODE_TYPE, laneNamed, type Lane } from './lanes';
+import { EXECUTION_ID_HEADER, LANE_CREDIT, LANES, laneNamed, type Lane } from './lanes';
 
 function credentialOf(lane: Lane, sandboxUrl: string) {
 	return {
@@ -67,7 +67,7 @@ function chainOf(
 			{
 				id: id(2),
 				name: lookup,
-				type: NODE_TYPE,
+				type: lane.nodeType,
 				typeVersion: 1,
 				position: [240, y],
 				parameters: {

@@ -8,8 +8,9 @@
 #   batch    12 executions of 1,000 distinct numbers at once (issue 11 part 3, every check)
 #   stop     an execution stopped through n8n's REST API while a worker runs it: no request after
 #   kill     12 executions, a worker killed with SIGKILL mid-run
-#   control  the workers restarted with NPL_CONNECTION_BUDGET=process (coordination off): the
-#            socket check must fail there
+#   control  the same batch through the verified package (installed beside the queue-mode package
+#            in every process; its budget is per process, no Redis): what the Redis budget buys
+#            (refusals, peak sockets, time); its socket check must fail there
 #   single   (not by default; for BENCHMARKS.md) the same batch on one worker with concurrency 12
 #            and the per-process budget: what n8n and the node do here without coordination
 # Ends with "queue: N passed, M failed"; exits 1 on a failure and keeps the work folder.
@@ -27,7 +28,7 @@
 #                       slow         the sandbox answers in 400 ms, the bound stays at 200 ms
 #                                    (with QUEUE_TIME_CHECK=strict, or in npm run bench:queue)
 #                       credit       the batch's account has 11,500 credits for 12,000 numbers
-#                       control-on   the control run keeps the coordination on (its check must fail)
+#                       control-on   the control lane runs the queue-mode package (its check must fail)
 set -euo pipefail
 
 QUEUE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -78,13 +79,22 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# install_everywhere: the packed package into main's and each worker's user folder.
+# pack_both: the queue-mode package (every lane but control) and the verified one (control).
+pack_both() {
+	pack_package "$WORK/pack" || return 1
+	VERIFIED_TGZ=$PKG_TGZ VERIFIED_NAME=$PKG_NAME
+	pack_package "$WORK/pack" "$QUEUE_MODE_PKG_DIR"
+}
+
+# install_everywhere: both packed packages, side by side, into main's and each worker's user folder.
 install_everywhere() {
 	local name
 	for name in main "${WORKER_NAMES[@]}"; do
-		install_package "$WORK/$name" gui >"$WORK/install-$name.log" 2>&1 ||
-			{ tail -20 "$WORK/install-$name.log" >&2; return 1; }
-		check_package_resolves "$INSTALLED_PKG_DIR" 2>>"$WORK/install-$name.log" || return 1
+		{ install_package "$WORK/$name" gui &&
+			PKG_TGZ=$VERIFIED_TGZ PKG_NAME=$VERIFIED_NAME install_package "$WORK/$name" gui; } \
+			>"$WORK/install-$name.log" 2>&1 || { tail -20 "$WORK/install-$name.log" >&2; return 1; }
+		check_package_resolves "$WORK/$name/.n8n/nodes/node_modules/$PKG_NAME" 2>>"$WORK/install-$name.log" || return 1
+		check_package_resolves "$WORK/$name/.n8n/nodes/node_modules/$VERIFIED_NAME" 2>>"$WORK/install-$name.log" || return 1
 	done
 }
 
@@ -174,8 +184,8 @@ worker_list() { # name=pgid:log,... for the scenario driver
 log "queue: work folder $WORK, scenarios \"$SCENARIOS\"${QUEUE_BREAK:+, QUEUE_BREAK=$QUEUE_BREAK}"
 T0=$(date +%s%N)
 timed "install n8n 2.41.1 + Node 24 (cached)" ensure_n8n 2 || die "n8n install failed"
-timed "build and pack the queue-mode package" pack_package "$WORK/pack" "$QUEUE_MODE_PKG_DIR" || die "the package did not build or pack"
-timed "install it into main's and each worker's user folder" install_everywhere || die "the package did not install"
+timed "build and pack both packages" pack_both || die "the packages did not build or pack"
+timed "install both into main's and each worker's user folder" install_everywhere || die "the packages did not install"
 start_stores() {
 	chmod 711 "$WORK" # mktemp made it 0700: the postgres user must reach its folder inside
 	start_postgres "$WORK/postgres" && start_redis "$WORK"
@@ -183,6 +193,7 @@ start_stores() {
 timed "start PostgreSQL and Redis" start_stores || die "PostgreSQL or Redis did not start"
 CREDIT_ARGS=()
 breaking credit && CREDIT_ARGS=(--credit batch=11500)
+breaking control-on && export QUEUE_CONTROL_PACKAGE=queue-mode
 mapfile -t SANDBOX_ARGS < <(PATH="$SYSTEM_PATH" node --import tsx "$QUEUE_DIR/prepare.ts" sandbox-args --lanes "$LANES" "${CREDIT_ARGS[@]}")
 timed "start the sandbox (5 connections an account, ${LATENCY_MS} ms a request)" \
 	start_sandbox "$WORK/sandbox.json" "$WORK/sandbox.log" --max-connections 5 --latency-ms "$LATENCY_MS" "${SANDBOX_ARGS[@]}" ||
@@ -196,13 +207,7 @@ log "main $MAIN_URL; workers: $(worker_list)"
 
 for name in $SCENARIOS; do
 	case $name in
-	control)
-		CONTROL_ENV=(NPL_CONNECTION_BUDGET=process)
-		breaking control-on && CONTROL_ENV=(NPL_CONNECTION_BUDGET=auto)
-		timed "restart the workers with ${CONTROL_ENV[*]}" restart_workers "${CONTROL_ENV[@]}" ||
-			die "the workers did not restart"
-		timed "scenario control" scenario control
-		;;
+	control) timed "scenario control (the verified package)" scenario control ;;
 	single)
 		WORKER_NAMES=(worker-1) WORKER_CONCURRENCY=12
 		timed "restart as one worker (concurrency 12, NPL_CONNECTION_BUDGET=process)" \

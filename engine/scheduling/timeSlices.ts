@@ -13,11 +13,13 @@ export const WORK_SLICE_MS = 5;
 
 export class TimeSlices {
 	private sliceStart: number;
+	private readonly sliceMs: number;
 
 	constructor(
-		private readonly sliceMs: number,
+		sliceMs: number,
 		private readonly clock: Clock,
 	) {
+		this.sliceMs = Math.max(sliceMs, clock.minimumSliceMs);
 		this.sliceStart = clock.now();
 	}
 

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../harness/n8nEngine';
@@ -119,5 +122,50 @@ describe('Look Up Number when the service misbehaves', () => {
 		}
 		expect(sandbox.connections.peakOpenSockets('demo')).toBeLessThanOrEqual(3);
 		expect(sandbox.requests.filter((r) => r.outcome === 'rate_limited')).toEqual([]);
+	});
+});
+
+describe('an answer that stalls half-way', () => {
+	it('times out on the Timeout setting, keeps the objects read before, and loses no number', async () => {
+		// Two objects of a JSON answer, then silence: n8n's own client times out until the headers
+		// only, so the verified package watches the body itself (the queue-mode one: undici's bodyTimeout).
+		const requests: string[] = [];
+		const server = http.createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+			req.on('end', () => {
+				requests.push(body);
+				const numbers = (new URLSearchParams(body).get('msisdn') ?? '').split(',');
+				res.writeHead(200, { 'content-type': 'application/json' });
+				const object = (msisdn: string) =>
+					JSON.stringify({ msisdn, errorcode: '0', validnumber: 'true', transactioncost: '1.00' });
+				// The first answer brings two objects, later ones none: then nothing until the client gives up.
+				res.write(requests.length === 1 ? `[${object(numbers[0])},${object(numbers[1])},` : '[');
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/npl`;
+		const started = Date.now();
+		try {
+			const { outputs, error } = await runNode({
+				items: numbers(5),
+				parameters: { ...lookup, options: { timeout: 1, maxConnections: 1 } },
+				credential: { user: 'demo', password: 'demo', baseUrl: url },
+				onError: 'continueRegularOutput',
+			});
+			expect(error).toBeUndefined();
+			const all = outputs.flat().map((item) => item.json as IDataObject);
+			expect(all).toHaveLength(5);
+			// The first request's two objects were kept; the other three were asked again, and again.
+			expect(all.map((json) => json.reason)).toEqual([null, null, 'timeout', 'timeout', 'timeout']);
+			const timedOut = all.filter((json) => json.reason === 'timeout');
+			expect(String(timedOut[0].reasonText)).toMatch(/did not answer in time/);
+			expect(requests.length).toBeGreaterThan(1);
+		} finally {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+		// Four attempts, each cut after about a second (and back-off between), not the run's 2 minutes.
+		expect(Date.now() - started).toBeLessThan(30_000);
 	});
 });

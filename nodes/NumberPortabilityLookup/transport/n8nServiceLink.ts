@@ -141,9 +141,10 @@ class N8nServiceLink implements ServiceLink {
 const BODY_TIMEOUT = 'NPL_BODY_TIMEOUT';
 
 /**
- * The body, failing with a timeout when no piece of it arrives for `timeoutMs`: n8n's client
- * times out only until the headers, and an answer that stalls half-way must not hold the run.
- * A watchdog per piece, on the host clock (no timer of the node's own).
+ * The body, failing with a timeout when no piece of it arrives for `timeoutMs`. n8n's client
+ * (axios) has a socket-idle timeout of that length too, but once the answer has begun it ends a
+ * stalled answer by destroying it ("aborted", as a reset would read): a break after that long a
+ * silence is the timeout, and a watchdog per piece, on the host clock, makes sure of it.
  */
 async function* withIdleTimeout(
 	body: AsyncIterable<Uint8Array>,
@@ -151,17 +152,27 @@ async function* withIdleTimeout(
 	clock: Clock,
 ): AsyncGenerator<Uint8Array> {
 	const pieces = body[Symbol.asyncIterator]();
+	const timedOut = () =>
+		Object.assign(new Error(`no part of the answer for ${timeoutMs} ms`), { code: BODY_TIMEOUT });
+	let lastPieceAt = clock.now();
 	for (;;) {
 		const watchdog = new AbortController();
 		// Called off (resolving early) only once the race below is over: TIMED_OUT then loses.
 		const timer = clock.sleep(timeoutMs, watchdog.signal).then((): typeof TIMED_OUT => TIMED_OUT);
-		const next = await Promise.race([pieces.next(), timer]);
+		const next = await Promise.race([
+			pieces.next().catch((error: unknown) => ({ broken: error })),
+			timer,
+		]);
 		watchdog.abort();
+		if (next !== TIMED_OUT && 'broken' in next) {
+			throw clock.now() - lastPieceAt >= timeoutMs ? timedOut() : next.broken;
+		}
 		if (next === TIMED_OUT) {
 			void pieces.return?.();
-			throw Object.assign(new Error(`no part of the answer for ${timeoutMs} ms`), { code: BODY_TIMEOUT });
+			throw timedOut();
 		}
 		if (next.done) return;
+		lastPieceAt = clock.now();
 		yield next.value;
 	}
 }
