@@ -16,6 +16,7 @@ interface Step {
 	name?: string;
 	uses?: string;
 	run?: string;
+	'working-directory'?: string;
 	with?: Record<string, unknown>;
 	env?: Record<string, unknown>;
 }
@@ -177,6 +178,9 @@ function repositoryCheckProblems(file: string): string[] {
 	}
 }
 
+/** Every package this repository ships, by folder: each is published from one tag. */
+export const PUBLISHED_FOLDERS = ['.', 'packages/queue-mode'];
+
 export function publishProblems(file: string, version: string): string[] {
 	const problems = lint(file);
 	const workflow = read(file);
@@ -195,13 +199,19 @@ export function publishProblems(file: string, version: string): string[] {
 	for (const [name, job] of publishing) {
 		const steps = job.steps ?? [];
 		const at = steps.findIndex((s) => runs(s, NPM_PUBLISH));
-		const publish = steps[at];
-		if (!runs(publish, /npm publish\b[^\n]*--provenance/))
-			problems.push('publish: "npm publish" without --provenance');
-		if (!runs(publish, /npm publish\b[^\n]*--access public/))
-			problems.push('publish: "npm publish" without --access public');
-		if (!/secrets\.NPM_TOKEN/.test(String(publish.env?.NODE_AUTH_TOKEN ?? '')))
-			problems.push('publish: NODE_AUTH_TOKEN is not taken from secrets.NPM_TOKEN');
+		const publishSteps = steps.filter((s) => runs(s, NPM_PUBLISH));
+		for (const publish of publishSteps) {
+			const where = publish['working-directory'] ?? '.';
+			if (!runs(publish, /npm publish\b[^\n]*--provenance/))
+				problems.push(`publish (${where}): "npm publish" without --provenance`);
+			if (!runs(publish, /npm publish\b[^\n]*--access public/))
+				problems.push(`publish (${where}): "npm publish" without --access public`);
+			if (!/secrets\.NPM_TOKEN/.test(String(publish.env?.NODE_AUTH_TOKEN ?? '')))
+				problems.push(`publish (${where}): NODE_AUTH_TOKEN is not taken from secrets.NPM_TOKEN`);
+		}
+		const published = publishSteps.map((s) => s['working-directory'] ?? '.');
+		for (const folder of PUBLISHED_FOLDERS.filter((f) => !published.includes(f)))
+			problems.push(`publish job ${name}: ${folder} is never published`);
 		if (permission(workflow, job, 'id-token') !== 'write')
 			problems.push(`publish job ${name}: no "id-token: write"`);
 		if (permission(workflow, job, 'contents') !== 'read')
