@@ -42,7 +42,11 @@ import {
 } from './editorPage';
 import { Checks, expectEqual, openBrowser, waitUntil } from './harness';
 
-const OPERATIONS = ['Look Up Number', 'Look Up Numbers', 'Get Balance', 'Validate Offline'];
+/**
+ * The node's operations, then the one n8n adds to a node whose credential signs requests itself
+ * (`authenticate`): a call of the API's through the HTTP Request node with this credential.
+ */
+const OPERATIONS = ['Look Up Number', 'Look Up Numbers', 'Get Balance', 'Validate Offline', 'Custom API Call'];
 const ACTIONS = [
 	'Look up a phone number',
 	'Look up a list of phone numbers',
