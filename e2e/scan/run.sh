@@ -54,54 +54,17 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------
-# The pinned scanner, cached like the n8n installs (lib.sh, ensure_n8n).
+# The pinned scanner, cached like the n8n installs (lib.sh, cached_install).
 
-scanner_key() { # a hash of what the install is made from
-	cat "$SCAN_DIR/package.json" "$SCAN_DIR/package-lock.json" | sha256sum | cut -c1-16
+scanner_installed() { # scanner_installed <install folder>
+	[[ -f $1/node_modules/@n8n/scan-community-package/scanner/scanner.mjs ]] ||
+		{ err "scanner: no scanner/scanner.mjs in $1"; return 1; }
 }
 
 ensure_scanner() { # sets SCANNER (its scanner/scanner.mjs)
-	local key home tmp stale pid old
-	key=$(scanner_key)
-	home="$E2E_CACHE_DIR/scan-$key"
-	SCANNER="$home/node_modules/@n8n/scan-community-package/scanner/scanner.mjs"
-	if [[ -f $home/.scan-complete ]]; then
-		log "scanner: cached install $home"
-		return 0
-	fi
-	mkdir -p "$E2E_CACHE_DIR"
-	# Leftovers of interrupted installs: the suffix is the pid of the run that made it.
-	for stale in "$E2E_CACHE_DIR"/.tmp-scan-*; do
-		[[ -e $stale ]] || continue
-		pid=${stale##*-}
-		pid=${pid%.log}
-		[[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$stale"
-	done
-	tmp="$E2E_CACHE_DIR/.tmp-scan-$key-$$"
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
-	cp "$SCAN_DIR/package.json" "$SCAN_DIR/package-lock.json" "$tmp/"
-	log "scanner: npm ci (no cache for key $key; log: $tmp.log)"
 	# Install scripts are off: eslint-plugin-n8n-nodes-base's preinstall runs `npx only-allow pnpm`.
-	if ! (cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund) >"$tmp.log" 2>&1; then
-		tail -40 "$tmp.log" >&2
-		err "scanner: npm ci failed"
-		return 1
-	fi
-	[[ -f $tmp/node_modules/@n8n/scan-community-package/scanner/scanner.mjs ]] ||
-		{ err "scanner: no scanner/scanner.mjs in $tmp"; return 1; }
-	touch "$tmp/.scan-complete"
-	# Publish atomically; drop older installs (about 220 MB each).
-	for old in "$E2E_CACHE_DIR"/scan-*; do
-		[[ -e $old && $old != "$home" && $old != *.log ]] && rm -rf "$old" "$old.log"
-	done
-	[[ -d $home && ! -f $home/.scan-complete ]] && rm -rf "$home"
-	if ! mv -T "$tmp" "$home" 2>/dev/null; then
-		# Another run published the same key first: use it.
-		rm -rf "$tmp"
-	fi
-	mv "$tmp.log" "$home.log" 2>/dev/null || true
-	[[ -f $home/.scan-complete ]] || { err "scanner: install did not complete"; return 1; }
+	cached_install scan "$SCAN_DIR" .scan-complete scanner_installed --ignore-scripts || return 1
+	SCANNER="$CACHED_HOME/node_modules/@n8n/scan-community-package/scanner/scanner.mjs"
 }
 
 # ---------------------------------------------------------------------------------------------
