@@ -793,12 +793,12 @@ async function main(): Promise<void> {
 		return;
 	}
 	if (
-		!['crm', 'balance-low', 'balance-high', 'agent'].includes(scenario) ||
+		!['crm', 'balance-low', 'balance-high', 'agent', 'side-by-side'].includes(scenario) ||
 		!values.stdout ||
 		!values.sandbox
 	) {
 		console.error(
-			'usage: check.ts --scenario crm|balance-low|balance-high|agent --stdout <file> --exit-code <n> --sandbox <info.json>',
+			'usage: check.ts --scenario crm|balance-low|balance-high|agent|side-by-side --stdout <file> --exit-code <n> --sandbox <info.json>',
 		);
 		process.exit(2);
 	}

@@ -239,7 +239,7 @@ side_by_side() {
 		install_queue_mode "$user" "$dir/install-queue-mode.log" || return 1
 	check "n8n-$FLAVOUR: n8n import:workflow (e2e/workflows/side-by-side.json)" \
 		n8n_logged "$dir/import-side-by-side.log" import:workflow --input "$E2E_DIR/workflows/side-by-side.json" || return 1
-	run_scenario "$dir" side-by-side "$(json_get "$E2E_DIR/workflows/side-by-side.json" 'j.id')"
+	run_scenario "$dir" side-by-side "$(json_get "$E2E_DIR/workflows/side-by-side.json" "j.id")" "$E2E_DIR/workflows/side-by-side.json"
 }
 
 log "e2e: flavours \"$FLAVOURS\", work folder $WORK, cache $E2E_CACHE_DIR"
