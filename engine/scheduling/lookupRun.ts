@@ -435,7 +435,7 @@ class LookupRun {
 
 	/**
 	 * Answers that may have been charged and were lost in transit. They count as spent for Max
-	 * Credits (README "Guarantees"), so that the retries cannot take the service past the cap.
+	 * Credits (docs/behaviour.md, "Guarantees"), so that the retries cannot take the service past the cap.
 	 */
 	private answersLost(missing: readonly LookupJob[]): void {
 		this.unconfirmedCharges += missing.length;

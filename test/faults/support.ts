@@ -536,7 +536,7 @@ export function reasonCounts(results: readonly Result[]): Record<string, number>
 // ---------------------------------------------------------------------------------------------
 // (b) the ledger
 
-/** Reasons under which an answer may have been charged and lost (README: the documented unknowns). */
+/** Reasons under which an answer may have been charged and lost (docs/behaviour.md, "Guarantees": the documented unknowns). */
 export const TRANSIT_REASONS: readonly NotLookedUpReason[] = ['network_error', 'timeout', 'protocol_error'];
 
 export interface LedgerExpectations {

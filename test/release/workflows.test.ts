@@ -132,7 +132,7 @@ describe('.github/workflows/publish.yml', () => {
 		['a tag check that lets everything through', 'exit 1\n', 'exit 0\n', /lets a tag that is not/],
 		[
 			'the queue-mode package left out',
-			/\n      - name: Publish the queue-mode n8n package[\s\S]*$/,
+			/\n {6}- name: Publish the queue-mode n8n package[\s\S]*$/,
 			'\n',
 			/packages\/queue-mode is never published/,
 		],
