@@ -54,6 +54,9 @@ function check(ok: boolean, what: string, detail?: () => string): boolean {
 	return ok;
 }
 
+/** n8n's execution statuses once it is over (ExecutionStatus in n8n-workflow). */
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+
 const show = (value: unknown) => JSON.stringify(value)?.slice(0, 400) ?? 'undefined';
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
@@ -207,7 +210,13 @@ async function run(values: Record<string, string | undefined>): Promise<void> {
 	const seen = new Set(quiet.map((execution) => execution.id));
 	const newExecutions = async () =>
 		(await executionsOf(session, workflowId)).filter((e) => !seen.has(e.id));
-	const fired = await waitFor('an execution', newExecutions, (e) => e.length >= 1, POLL_WAIT_MS);
+	// Listed from its start ("new", "running"): wait until it has finished too.
+	const fired = await waitFor(
+		'an execution to finish',
+		newExecutions,
+		(e) => e.length >= 1 && e.every((execution) => FINISHED.includes(execution.status)),
+		POLL_WAIT_MS,
+	);
 	check(fired.length === 1, 'the next poll below the threshold started one execution', () =>
 		show(fired),
 	);
