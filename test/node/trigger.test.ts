@@ -3,10 +3,13 @@
  * n8n-core (test/harness/pollEngine.ts) against the sandbox, whose balance the test moves between
  * polls, through the built bundle of each n8n package.
  */
-import { NodeApiError } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { NodeApiError, type INodeParameters } from 'n8n-workflow';
 
 import { Poller, type PollResult } from '../harness/pollEngine';
-import { PACKAGE_NAMES } from '../harness/packages';
+import { PACKAGE_NAMES, loadPackage } from '../harness/packages';
 import { credentialFor, useSandbox, type Sandbox } from './sandboxAccount';
 
 const sandboxes = useSandbox();
@@ -160,5 +163,45 @@ describe.each(PACKAGE_NAMES)('Number Portability Lookup Trigger (%s package)', (
 		expect((result.error as NodeApiError).description).toMatch(/Could not reach the service/);
 		expect(result.staticDataChanged).toBe(false);
 		expect(poller.staticData).toEqual(saved);
+	});
+
+	it('is a polling trigger n8n schedules itself: one event, a threshold, no inputs', () => {
+		const { description } = loadPackage(pkg).trigger;
+		expect(description).toMatchObject({
+			name: 'numberPortabilityLookupTrigger',
+			polling: true,
+			inputs: [],
+		});
+		const event = description.properties.find((property) => property.name === 'event');
+		expect(event?.options).toEqual([expect.objectContaining({ name: 'Balance Below Threshold' })]);
+		expect(description.properties.map((property) => property.name)).toEqual([
+			'event',
+			'threshold',
+			'options',
+		]);
+	});
+
+	it('examples/balance-alert.json, as saved, alerts at 450 after 600 and not again at 400', async () => {
+		const example = JSON.parse(
+			readFileSync(join(__dirname, '..', '..', 'examples', 'balance-alert.json'), 'utf8'),
+		) as { nodes: Array<{ type: string; parameters: INodeParameters }> };
+		const trigger = example.nodes.find((node) =>
+			node.type.endsWith('.numberPortabilityLookupTrigger'),
+		);
+		expect(trigger?.parameters.threshold).toBe(500);
+		const sandbox = await sandboxes.start();
+		const poller = new Poller({
+			package: pkg,
+			parameters: trigger!.parameters,
+			credential: credentialFor(sandbox),
+		});
+		const fired = [];
+		for (const balance of [600, 450, 400])
+			fired.push((await pollAt(sandbox, poller, balance)).items);
+		expect(fired).toEqual([
+			null,
+			[expect.objectContaining({ balance: 450, threshold: 500, previousBalance: 600 })],
+			null,
+		]);
 	});
 });
