@@ -28,10 +28,12 @@ const BUNDLE_OPTIONS = {
 
 const QUEUE_MODE = 'packages/queue-mode';
 
-/** The node and its credential, at the paths package.json's n8n block names. */
+/** The nodes and their credential, at the paths package.json's n8n block names. */
 const N8N_ENTRY_POINTS = {
 	'nodes/NumberPortabilityLookup/NumberPortabilityLookup.node':
 		'nodes/NumberPortabilityLookup/NumberPortabilityLookup.node.ts',
+	'nodes/NumberPortabilityLookupTrigger/NumberPortabilityLookupTrigger.node':
+		'nodes/NumberPortabilityLookupTrigger/NumberPortabilityLookupTrigger.node.ts',
 	'credentials/NumberPortabilityLookupApi.credentials':
 		'credentials/NumberPortabilityLookupApi.credentials.ts',
 };

@@ -7,12 +7,14 @@
 #   2. install the packed (verified) package into $N8N_USER_FOLDER/.n8n/nodes as n8n does, and
 #      fail if it requires anything beyond n8n-workflow (it has no dependencies)
 #   3. start a sandbox, import a credential pointing at it
-#   4. import the examples (CRM list cleaning; balance alert with a manual trigger and the email
-#      node stubbed; the same with a threshold the balance is above; the AI agent with the node as
+#   4. import the examples (CRM list cleaning; Get Balance with a threshold, e2e/workflows/
+#      balance-threshold.json, with a manual trigger and the email node stubbed, the balance below
+#      it, then above it; the AI agent with the node as
 #      its tool and a scripted chat model, e2e/fake-openai.ts, in place of OpenAI), run each with
 #      `n8n execute --id <id> --rawOutput`, and check what comes back (e2e/check.ts)
 #   5. n8n 2 only: the re-check example three times through a production webhook in `n8n start`
-#      (e2e/recheck.sh)
+#      (e2e/recheck.sh); the balance alert example (the polling trigger) active in `n8n start`,
+#      firing once when the balance falls below its threshold (e2e/trigger.sh)
 #   6. n8n 2 only: the queue-mode package installed beside the verified one: both load, each node
 #      looks a number up with the one credential (e2e/workflows/side-by-side.json)
 # Ends with "e2e: N passed, M failed".
@@ -26,12 +28,15 @@
 #                   file-flag  workflows are run with the old `execute --file` (exits 0, runs nothing)
 #                   deps       the installed bundle gets a require("undici") before the requires check
 #                   recheck-max-age  the re-check example gets maxAgeDays 0: every run pays again
+#                   trigger-threshold  the balance alert's threshold starts above the balance: it fires on activation
 set -euo pipefail
 
 # shellcheck source=e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=e2e/recheck.sh
 source "$(dirname "${BASH_SOURCE[0]}")/recheck.sh"
+# shellcheck source=e2e/trigger.sh
+source "$(dirname "${BASH_SOURCE[0]}")/trigger.sh"
 cd "$REPO_DIR"
 
 FLAVOURS=${E2E_N8N:-2 1}
@@ -186,10 +191,10 @@ run_flavour() {
 	local prep=(env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$CRED_ID:$CRED_NAME")
 	cp "$REPO_DIR/examples/crm-numbers.csv" "$files/" || return 1
 	"${prep[@]}" --in examples/crm-list-cleaning.json --out "$wfdir/crm.json" --id nplE2eCrmClean01 --folder "$files" || return 1
-	"${prep[@]}" --in examples/balance-alert.json --out "$wfdir/balance-low.json" --id nplE2eBalanceLo1 \
+	"${prep[@]}" --in e2e/workflows/balance-threshold.json --out "$wfdir/balance-low.json" --id nplE2eBalanceLo1 \
 		--manual-trigger --stub 'Send alert email' || return 1
-	"${prep[@]}" --in examples/balance-alert.json --out "$wfdir/balance-high.json" --id nplE2eBalanceHi1 \
-		--name 'Number Portability Lookup: low balance alert (balance above threshold)' \
+	"${prep[@]}" --in e2e/workflows/balance-threshold.json --out "$wfdir/balance-high.json" --id nplE2eBalanceHi1 \
+		--name 'Get Balance with a threshold (balance above it)' \
 		--manual-trigger --stub 'Send alert email' --param 'Get Balance:options.lowBalanceThreshold=1' || return 1
 	"${prep[@]}" --in examples/ai-agent-tool.json --out "$wfdir/agent.json" --id nplE2eAgentTool1 \
 		--manual-trigger --node-credential "OpenAI Chat Model=openAiApi:$AI_CRED_ID:$AI_CRED_NAME" \
@@ -198,15 +203,15 @@ run_flavour() {
 	{ echo phone; seq -f '447788%06g' 0 19999; } >"$files/stop-numbers.csv"
 	env PATH="$SYSTEM_PATH" node --import tsx "$E2E_DIR/prepare.ts" --credential "$SLOW_CRED_ID:$SLOW_CRED_NAME" \
 		--in "$E2E_DIR/workflows/stop-on-timeout.json" --out "$wfdir/stop.json" --id nplE2eStopTime1 --folder "$files" || return 1
-	check "n8n-$FLAVOUR: n8n import:workflow (4 workflows from examples/, the stop scenario's)" \
+	check "n8n-$FLAVOUR: n8n import:workflow (examples/, Get Balance's, the stop scenario's)" \
 		step "n8n-$FLAVOUR: import the workflows" \
 		n8n_logged "$dir/import-workflows.log" import:workflow --separate --input "$wfdir" || return 1
 
 	step "n8n-$FLAVOUR: run examples/crm-list-cleaning.json" \
 		run_scenario "$dir" crm nplE2eCrmClean01 "$wfdir/crm.json" --folder "$files"
-	step "n8n-$FLAVOUR: run examples/balance-alert.json (balance below the threshold)" \
+	step "n8n-$FLAVOUR: run Get Balance with a threshold (balance below it)" \
 		run_scenario "$dir" balance-low nplE2eBalanceLo1 "$wfdir/balance-low.json"
-	step "n8n-$FLAVOUR: run examples/balance-alert.json (balance above the threshold)" \
+	step "n8n-$FLAVOUR: run Get Balance with a threshold (balance above it)" \
 		run_scenario "$dir" balance-high nplE2eBalanceHi1 "$wfdir/balance-high.json"
 	step "n8n-$FLAVOUR: run examples/ai-agent-tool.json (the node as an AI agent's tool, scripted model)" \
 		run_scenario "$dir" agent nplE2eAgentTool1 "$wfdir/agent.json" --requests "$dir/fake-openai-requests.jsonl"
@@ -217,6 +222,8 @@ run_flavour() {
 	if [[ $FLAVOUR == 2 ]]; then
 		step "n8n-$FLAVOUR: run examples/recheck-stale-numbers.json three times (e2e/recheck.sh)" \
 			run_recheck "$dir" "$files"
+		step "n8n-$FLAVOUR: activate examples/balance-alert.json, move the balance below its threshold (e2e/trigger.sh)" \
+			run_trigger "$dir"
 	else
 		log "n8n-$FLAVOUR: examples/recheck-stale-numbers.json skipped: its Data table node (1.1, Create table) needs n8n 2.x"
 	fi

@@ -19,7 +19,10 @@ export const PACKAGE_NAMES: readonly PackageName[] = ['verified', 'queue-mode'];
 
 const ROOT = join(__dirname, '..', '..');
 
-const FOLDERS: Record<PackageName, string> = { verified: ROOT, 'queue-mode': join(ROOT, 'packages', 'queue-mode') };
+const FOLDERS: Record<PackageName, string> = {
+	verified: ROOT,
+	'queue-mode': join(ROOT, 'packages', 'queue-mode'),
+};
 
 /** What the queue-mode package's dist/transport.js gives tests: its process-wide budgets. */
 export interface QueueModeTransport {
@@ -38,6 +41,8 @@ export interface PackageUnderTest {
 	npmName: string;
 	folder: string;
 	node: INodeType;
+	/** The balance trigger (polling), from the same package. */
+	trigger: INodeType;
 	credential: ICredentialType;
 	/** The queue-mode transport module (the one the bundle uses), when the package has one. */
 	transport?: QueueModeTransport;
@@ -64,13 +69,23 @@ export function loadPackage(name: PackageName = defaultPackage()): PackageUnderT
 		name: string;
 		n8n: { nodes: string[]; credentials: string[] };
 	};
-	const [nodeFile] = manifest.n8n.nodes;
+	const nodeFile = manifest.n8n.nodes.find((file) =>
+		file.endsWith('/NumberPortabilityLookup.node.js'),
+	);
+	const triggerFile = manifest.n8n.nodes.find((file) =>
+		file.endsWith('/NumberPortabilityLookupTrigger.node.js'),
+	);
+	if (!nodeFile || !triggerFile)
+		throw new Error(`${name}: package.json's n8n.nodes lacks the node or the trigger`);
 	const [credentialFile] = manifest.n8n.credentials;
 	if (!existsSync(join(folder, nodeFile))) {
 		throw new Error(`${join(folder, nodeFile)} is missing: run npm run build first`);
 	}
 	const { NumberPortabilityLookup } = require(join(folder, nodeFile)) as {
 		NumberPortabilityLookup: new () => INodeType;
+	};
+	const { NumberPortabilityLookupTrigger } = require(join(folder, triggerFile)) as {
+		NumberPortabilityLookupTrigger: new () => INodeType;
 	};
 	const { NumberPortabilityLookupApi } = require(join(folder, credentialFile)) as {
 		NumberPortabilityLookupApi: new () => ICredentialType;
@@ -84,6 +99,7 @@ export function loadPackage(name: PackageName = defaultPackage()): PackageUnderT
 		npmName: manifest.name,
 		folder,
 		node: new NumberPortabilityLookup(),
+		trigger: new NumberPortabilityLookupTrigger(),
 		credential: new NumberPortabilityLookupApi(),
 		transport,
 		closeConnections: async () => await transport?.closeAllAccountConnections(),
