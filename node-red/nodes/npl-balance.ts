@@ -2,8 +2,7 @@
  * npl-balance: on any message, the account's credit balance in msg.payload ({ balance }, and
  * belowThreshold when a threshold is set), for a low-balance alert on a schedule.
  */
-import { ServiceRequestError } from '../../engine/protocol/serviceClient';
-import { AccountProblem, accountFor, clientFor, invalidPasswordProblem } from './lib/accountApi';
+import { accountFor, clientFor, invalidPasswordProblem, isAccountProblem, isInvalidPassword } from './lib/accountApi';
 import type { Node, NodeAPI, NodeDef } from './lib/red';
 import { StatusLine } from './lib/statusLine';
 
@@ -36,7 +35,7 @@ export = function register(RED: NodeAPI): void {
 			try {
 				client = clientFor(RED, def.account, { includeMsc: false });
 			} catch (error) {
-				if (!(error instanceof AccountProblem)) throw error;
+				if (!isAccountProblem(error)) throw error;
 				status.set({ fill: 'red', shape: 'ring', text: 'account: see the log' });
 				return done(error);
 			}
@@ -56,10 +55,11 @@ export = function register(RED: NodeAPI): void {
 				(error: unknown) => {
 					// Stopped by close: the flow is gone; nothing to say.
 					if (stop.signal.aborted) return;
-					const invalid = error instanceof ServiceRequestError && error.failure.kind === 'invalid_password';
+					const invalid = isInvalidPassword(error);
+					// A plain Error: the engine's class name means nothing to the user.
 					const reported = invalid
 						? invalidPasswordProblem(accountFor(RED, def.account).name || 'Number Portability Lookup account')
-						: (error as Error);
+						: new Error((error as Error).message);
 					status.set({ fill: 'red', shape: 'ring', text: invalid ? 'FAIL Invalid password' : 'balance failed' });
 					done(reported);
 				},

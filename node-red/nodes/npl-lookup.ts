@@ -8,7 +8,7 @@
 import { splitNumberList } from '../../engine/numbers/splitNumberList';
 import { routeNamesFor } from '../../engine/results/routes';
 import { summariseRun } from '../../engine/results/runSummary';
-import { AccountProblem, accountFor, clientFor, invalidPasswordProblem } from './lib/accountApi';
+import { accountFor, clientFor, invalidPasswordProblem, isAccountProblem } from './lib/accountApi';
 import { readLookupSettings, type LookupDef } from './lib/lookupSettings';
 import { MessageBatches, type FinishedBatch } from './lib/messageBatches';
 import type { Node, NodeAPI } from './lib/red';
@@ -51,7 +51,7 @@ export = function register(RED: NodeAPI): void {
 			if (report.stopped) return;
 			if (report.invalidCredentials) {
 				const error = invalidPasswordProblem(accountNameOf(def.account));
-				status.set({ fill: 'red', shape: 'ring', text: 'FAIL Invalid password' });
+				run.batchFailed('FAIL Invalid password');
 				for (const { done } of messages) done(error);
 				return;
 			}
@@ -77,7 +77,7 @@ export = function register(RED: NodeAPI): void {
 			try {
 				client = clientFor(RED, def.account, { includeMsc: settings.includeMsc });
 			} catch (error) {
-				if (!(error instanceof AccountProblem)) throw error;
+				if (!isAccountProblem(error)) throw error;
 				status.set({ fill: 'red', shape: 'ring', text: 'account: see the log' });
 				return done(error);
 			}

@@ -78,3 +78,77 @@ describe('npl-lookup, Route By Validity', () => {
 		expect(sandbox.requests.filter((r) => r.kind === 'lookup')).toHaveLength(1);
 	});
 });
+
+describe('npl-lookup, Route By Error Code Group and Single Output', () => {
+	it('sends each number to Live, Absent, Unknown, Restricted, Temporary or Failed', async () => {
+		const sandbox = await sandboxes.start({ errorShare: 0 });
+		// One number per group, then a number that cannot be valid (Unknown) and an empty payload (Failed).
+		const payloads = [TEST_NUMBERS[0], TEST_NUMBERS[6], TEST_NUMBERS[1], TEST_NUMBERS[7], TEST_NUMBERS[31], TEST_NUMBERS[34], '12', null];
+		const collected = await run(sandbox, payloads, { routeBy: 'errorGroup' }, payloads.length);
+		const outputOf = (seq: number) => collected.out.find(({ msg }) => msg.seq === seq)?.output;
+		expect(payloads.map((_, seq) => outputOf(seq))).toEqual([0, 1, 2, 3, 4, 5, 2, 5]);
+		const routes = collected.out.map(({ msg }) => (msg.payload as { route: string }).route);
+		expect(new Set(routes)).toEqual(new Set(['Live', 'Absent', 'Unknown', 'Restricted', 'Temporary', 'Failed']));
+	});
+
+	it('sends everything to its one output with Single Output', async () => {
+		const sandbox = await sandboxes.start({ errorShare: 0 });
+		const collected = await run(sandbox, [TEST_NUMBERS[0], 'nope', ''], { routeBy: 'none' }, 3);
+		expect(collected.out.map(({ output }) => output)).toEqual([0, 0, 0]);
+		expect(collected.out.every(({ msg }) => (msg.payload as { route: string }).route === 'Result')).toBe(true);
+	});
+});
+
+describe('npl-lookup, what a message holds', () => {
+	it('takes a list in text, a number, an array and nested arrays; one message out per number', async () => {
+		const sandbox = await sandboxes.start({ errorShare: 0 });
+		const payloads = [
+			`${TEST_NUMBERS[0]}, +44 7400 900005; 07400900006\n${TEST_NUMBERS[7]},,`,
+			Number(TEST_NUMBERS[31]),
+			[TEST_NUMBERS[32], [TEST_NUMBERS[33], null], ''],
+		];
+		const collected = await run(sandbox, payloads, { defaultCountry: 'gb' }, 7);
+		const inputsOf = (seq: number) =>
+			collected.out
+				.filter(({ msg }) => msg.seq === seq)
+				.map(({ msg }) => (msg.payload as { input: unknown }).input)
+				.sort();
+		expect(inputsOf(0)).toEqual([TEST_NUMBERS[0], '+44 7400 900005', '07400900006', TEST_NUMBERS[7]].sort());
+		expect(inputsOf(1)).toEqual([Number(TEST_NUMBERS[31])]);
+		expect(inputsOf(2)).toEqual([TEST_NUMBERS[32], TEST_NUMBERS[33]]);
+		// National format read with Default Country GB: looked up as the E.164 digits.
+		expect(collected.out.every(({ msg }) => (msg.payload as { lookedUp: boolean }).lookedUp)).toBe(true);
+		expect(collected.completed).toHaveLength(3);
+	});
+
+	it("keeps the input message's other properties in each message out, as copies", async () => {
+		const sandbox = await sandboxes.start({ errorShare: 0 });
+		const { node, collected } = await loadLookupFlow({ baseUrl: sandbox.url });
+		const customer = { id: 42, tags: ['vip'] };
+		node.receive({ payload: [TEST_NUMBERS[0], TEST_NUMBERS[1]], seq: 0, customer, topic: 'crm' });
+		await waitFor('completed messages', () => collected.completed.length, 1);
+		expect(collected.out).toHaveLength(2);
+		for (const { msg } of collected.out) {
+			expect(msg).toMatchObject({ customer: { id: 42, tags: ['vip'] }, topic: 'crm', seq: 0 });
+			expect(msg.customer).not.toBe(customer);
+		}
+		expect(collected.out[0].msg).not.toBe(collected.out[1].msg);
+	});
+
+	it('answers numbers that cannot be valid, and values that are not numbers, without losing a message', async () => {
+		const sandbox = await sandboxes.start({ errorShare: 0 });
+		const payloads: unknown[] = [{ phone: TEST_NUMBERS[0] }, true, 'x'.repeat(10_000), '+', [[]], [{}, 7], '١٢٣', undefined, '   '];
+		const collected = await run(sandbox, payloads, {});
+		// Every message answered and done; one message out per value (an empty payload: one).
+		expect(collected.completed.map((m) => m.seq).sort()).toEqual(payloads.map((_, i) => i));
+		const perMessage = payloads.map((_, seq) => collected.out.filter(({ msg }) => msg.seq === seq).length);
+		expect(perMessage).toEqual([1, 1, 1, 1, 1, 2, 1, 1, 1]);
+		for (const { msg } of collected.out) {
+			const json = msg.payload as { lookedUp: boolean; reason: string; reasonText: string };
+			expect(json.lookedUp).toBe(false);
+			expect(['invalid_number', 'no_number']).toContain(json.reason);
+			expect(json.reasonText.length).toBeGreaterThan(20);
+		}
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});

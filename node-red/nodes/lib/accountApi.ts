@@ -14,9 +14,23 @@ export interface AccountNode extends Node {
 	openClient(settings: { includeMsc: boolean; timeoutMs: number }): ServiceClient;
 }
 
-/** The user must change the account's configuration: the message says what. */
+/**
+ * The user must change the account's configuration: the message says what. Named "Error", as
+ * Node-RED's own errors are: a Catch node shows `Error: <message>`, not a class name. Told apart
+ * by a mark, not instanceof: the account's bundle throws it, another node's bundle catches it,
+ * and each bundle has its own copy of the class.
+ */
 export class AccountProblem extends Error {
-	name = 'AccountProblem';
+	readonly accountProblem = true;
+}
+
+export function isAccountProblem(error: unknown): error is AccountProblem {
+	return (error as { accountProblem?: unknown } | null)?.accountProblem === true;
+}
+
+/** The engine's ServiceRequestError for a refused user or password (from the account's bundle: see above). */
+export function isInvalidPassword(error: unknown): boolean {
+	return (error as { failure?: { kind?: unknown } } | null)?.failure?.kind === 'invalid_password';
 }
 
 /** Longest wait for an answer's headers, and between two pieces of its body (n8n's default). */

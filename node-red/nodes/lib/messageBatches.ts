@@ -74,14 +74,15 @@ export class MessageBatches {
 	 * open batch, or to a new one on `client`.
 	 */
 	add(waiting: WaitingMessage, numbers: readonly unknown[], client: ServiceClient): void {
+		const opening = !this.open;
 		if (!this.open) {
 			const batch = new Batch(client, this.options);
 			this.open = batch;
 			this.running.add(batch);
 			batch.window = setTimeout(() => this.close(batch), this.options.windowMs ?? COLLECT_WINDOW_MS);
-			this.options.onProgress();
 		}
 		this.open.add(waiting, numbers);
+		if (opening) this.options.onProgress();
 	}
 
 	/** How far the running batches have got, together. */

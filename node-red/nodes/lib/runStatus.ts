@@ -15,6 +15,8 @@ export class RunStatus {
 	private routes = new Map<RouteName, number>();
 	private notLookedUp = false;
 	private lastEnded = -Infinity;
+	/** What stopped the last run's messages (shown until a new run starts). */
+	private failure: string | null = null;
 
 	constructor(private readonly routeNames: readonly RouteName[]) {}
 
@@ -23,7 +25,14 @@ export class RunStatus {
 		if (Date.now() - this.lastEnded > RUN_GAP_MS) {
 			this.routes = new Map();
 			this.notLookedUp = false;
+			this.failure = null;
 		}
+	}
+
+	/** A batch's messages went to Catch (the account refused): the status says why, in red. */
+	batchFailed(text: string): void {
+		this.lastEnded = Date.now();
+		this.failure = text;
 	}
 
 	batchFinished(report: LookupInputsReport): void {
@@ -44,6 +53,7 @@ export class RunStatus {
 
 	/** Outputs that got messages, in output order; yellow when a number could not be looked up. */
 	outcome(): NodeStatus {
+		if (this.failure) return { fill: 'red', shape: 'ring', text: this.failure };
 		const parts = this.routeNames
 			.filter((route) => (this.routes.get(route) ?? 0) > 0)
 			.map((route) => `${route} ${count(this.routes.get(route) ?? 0)}`);
