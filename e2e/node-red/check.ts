@@ -43,13 +43,18 @@ const note = (line: string) => console.log(`# ${line}`);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
-	const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+	// A time limit: a flow that never answers (a message lost on the way) must fail, not hang.
+	const response = await fetch(url, {
+		...init,
+		headers: { accept: 'application/json', ...init?.headers },
+		signal: AbortSignal.timeout(30_000),
+	});
 	if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
 	return (await response.json()) as T;
 }
 
 interface LedgerEntry { msisdn: string; delivered: boolean }
-interface RequestRecord { kind: string; startedAt: number; numbers: string[] }
+interface RequestRecord { kind: string; startedAt: number; numbers: string[]; clientAborted: boolean }
 const ledger = async () =>
 	await json<{ totalCharged: number; entries: LedgerEntry[]; numbersChargedTwiceForDeliveredResult: string[] }>(`${sandbox.adminUrl}/ledger`);
 const requests = async () => await json<RequestRecord[]>(`${sandbox.adminUrl}/requests`);
@@ -170,16 +175,22 @@ async function main(): Promise<void> {
 	check('POST /bulk with 20,000 numbers is accepted', accepted.status === 202, `HTTP ${accepted.status}`);
 	const before = (await requests()).length;
 	const deadline = Date.now() + 20_000;
-	while ((await requests()).length < before + 10 && Date.now() < deadline) await sleep(20);
+	// Polled gently: the sandbox serves /__admin/requests from the event loop that answers Node-RED.
+	while ((await requests()).length < before + 10 && Date.now() < deadline) await sleep(100);
 	const deployStarted = Date.now();
 	const redeployMs = await deploy();
 	const deployed = Date.now();
 	await sleep(3_000);
 	const all = await requests();
 	const bulkRequests = all.slice(before);
-	const startedAfter = bulkRequests.filter((r) => r.startedAt > deployed).length;
+	// The sandbox stamps a request when it has read it; under load that may be a few ms after
+	// Node-RED sent it. A request cut by the client was in flight when the node closed (a request
+	// whose signal has aborted is never sent); one that ran to its end after the deploy is a
+	// request the closed node started.
+	const recordedAfter = bulkRequests.filter((r) => r.startedAt > deployed);
+	const startedAfter = recordedAfter.filter((r) => !r.clientAborted).length;
 	const startedDuring = bulkRequests.filter((r) => r.startedAt >= deployStarted && r.startedAt <= deployed).length;
-	note(`redeploy mid-run: ${bulkRequests.length} bulk requests before it (of 200), ${startedDuring} during the deploy, ${startedAfter} after; the deploy took ${redeployMs} ms`);
+	note(`redeploy mid-run: ${bulkRequests.length} bulk requests before it (of 200), ${startedDuring} during the deploy, ${recordedAfter.length} recorded after it (${recordedAfter.length - startedAfter} of them in flight at the close, cut by it); the deploy took ${redeployMs} ms`);
 	check('a full redeploy mid-run stops the run: no request after it', startedAfter === 0 && bulkRequests.length < 200, `${startedAfter} after, ${bulkRequests.length} in all`);
 	check('the redeploy completes within 3 s (the lookup node closes within 1 s)', redeployMs < 3_000, `${redeployMs} ms`);
 	check('the bulk lookup node was never answered after the redeploy (status)', !String(comms.lastStatus(BULK_LOOKUP_ID)?.text ?? '').startsWith('Valid 20,000'));
@@ -187,7 +198,10 @@ async function main(): Promise<void> {
 	note(`checks failed: ${failures}`);
 }
 
-main().catch((error: unknown) => {
+// Exits when done: an open WebSocket or browser must not keep a failed run waiting.
+main()
+	.then(() => process.exit(process.exitCode ?? 0))
+	.catch((error: unknown) => {
 	console.log(`not ok - the checker itself: ${(error as Error).stack ?? String(error)}`);
-	process.exitCode = 1;
+	process.exit(1);
 });

@@ -10,7 +10,8 @@
 #      pointed at the sandbox; the CRM list through http in → lookup → outputs, counted against
 #      the sandbox's ledger; the balance alert; a full redeploy in the middle of 20,000 numbers
 #      (e2e/node-red/check.ts)
-#   5. the editor in Chromium (e2e/node-red/editor.ts; NODE_RED_BROWSER=0 skips it)
+#   5. the editor in Chromium (e2e/node-red/editor.ts; NODE_RED_BROWSER=0 skips it); its pictures
+#      go to the work folder, or to docs/images/ with NODE_RED_SCREENSHOTS=docs/images
 # Ends with "node-red: N passed, M failed".
 #
 # Environment:
@@ -112,17 +113,10 @@ while IFS= read -r line; do
 done <<<"$CHECK_OUT"
 
 if [[ ${NODE_RED_BROWSER:-1} != 0 ]]; then
-	EDITOR_OUT=$(env PATH="$SYSTEM_PATH" node --import tsx "$NR_SRC/editor.ts" --node-red "$NR_URL" \
-		--sandbox "$WORK/sandbox.json" --screenshots "$REPO_DIR/docs/images" 2>&1) || true
-	printf '%s\n' "$EDITOR_OUT" >"$WORK/editor.txt"
-	while IFS= read -r line; do
-		case $line in
-		'ok - '*) record pass "editor: ${line#ok - }" ;;
-		'not ok - '*) record fail "editor: ${line#not ok - }" ;;
-		'# '*) log "$line" ;;
-		*) printf '    %s\n' "$line" >&2 ;;
-		esac
-	done <<<"$EDITOR_OUT"
+	# The editor test records its checks in $RESULTS itself (e2e/browser/harness.ts Checks).
+	step "the editor in Chromium" env PATH="$SYSTEM_PATH" node --import tsx "$NR_SRC/editor.ts" --node-red "$NR_URL" \
+		--sandbox "$WORK/sandbox.json" --screenshots "${NODE_RED_SCREENSHOTS:-$WORK/pictures}" \
+		--results "$RESULTS" --shots "$WORK/failed-shots" >&2 || record fail "the editor test ran to its end"
 fi
 
 # Nothing the user or an operator sees holds the password: Node-RED's log, the sandbox's.
