@@ -4,7 +4,7 @@
  * Each function returns the problems found, in words; none means the file is right.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -18,6 +18,7 @@ interface Step {
 	run?: string;
 	with?: Record<string, unknown>;
 	env?: Record<string, unknown>;
+	'working-directory'?: string;
 }
 interface Job {
 	'runs-on'?: unknown;
@@ -140,13 +141,13 @@ export function stepPasses(
 const TAG_CHECK = /GITHUB_REF_NAME[\s\S]*package\.json|package\.json[\s\S]*GITHUB_REF_NAME/;
 const REPOSITORY_CHECK = /GITHUB_REPOSITORY/;
 
-/** A folder holding only a package.json with these fields. */
+/** A folder holding only the two packages' package.json (the root's, node-red/'s) with these fields. */
 function packageFolder(fields: Record<string, unknown>): string {
 	const dir = mkdtempSync(join(tmpdir(), 'npl-package-'));
-	writeFileSync(
-		join(dir, 'package.json'),
-		JSON.stringify({ name: 'x', version: '1.0.0', ...fields }),
-	);
+	mkdirSync(join(dir, 'node-red'));
+	for (const file of ['package.json', join('node-red', 'package.json')]) {
+		writeFileSync(join(dir, file), JSON.stringify({ name: 'x', version: '1.0.0', ...fields }));
+	}
 	return dir;
 }
 
@@ -190,8 +191,13 @@ export function publishProblems(file: string, version: string): string[] {
 	const publishing = Object.entries(jobs).filter(([, job]) =>
 		(job.steps ?? []).some((s) => runs(s, NPM_PUBLISH)),
 	);
-	if (publishing.length !== 1)
-		problems.push(`publish: ${publishing.length} jobs run "npm publish", want 1`);
+	// One job per package: the n8n package from the root, the Node-RED package from node-red/.
+	const publishesNodeRed = (job: Job) =>
+		(job.steps ?? []).some((s) => runs(s, NPM_PUBLISH) && (s['working-directory'] === 'node-red' || runs(s, /npm publish\b[^\n]*node-red/)));
+	if (publishing.length !== 2)
+		problems.push(`publish: ${publishing.length} jobs run "npm publish", want 2 (the n8n and the Node-RED package)`);
+	if (publishing.filter(([, job]) => publishesNodeRed(job)).length !== 1)
+		problems.push('publish: no job publishes the Node-RED package (npm publish in node-red/)');
 	for (const [name, job] of publishing) {
 		const steps = job.steps ?? [];
 		const at = steps.findIndex((s) => runs(s, NPM_PUBLISH));
