@@ -45,7 +45,17 @@ async function main(): Promise<void> {
 			}
 			const label = await page.locator('.red-ui-palette-node[data-palette-type="npl-lookup"] .red-ui-palette-label').textContent();
 			expectEqual(label?.replace(/\s+/g, ' ').trim(), 'number lookup', 'the palette label');
-			await page.locator('#red-ui-palette-container-network').screenshot({ path: picture('palette') });
+			// The palette filtered as a user finds the nodes (typed: fill() does not filter).
+			const search = page.locator('#red-ui-palette-search input');
+			await search.click();
+			await page.keyboard.type('number');
+			await page.waitForTimeout(500);
+			const box = await page.locator('#red-ui-palette-search').boundingBox();
+			if (!box) throw new Error('no palette search box');
+			await page.screenshot({ path: picture('palette'), clip: { x: 0, y: box.y - 30, width: box.x + box.width + 10, height: 230 } });
+			await search.click();
+			await page.keyboard.press('Control+A');
+			await page.keyboard.press('Backspace');
 		});
 
 		await checks.check("the lookup node's form: the account picker and a field per property", async () => {

@@ -1,6 +1,6 @@
 /**
  * The flows the Node-RED end-to-end test (and `npm run node-red`) deploy: the package's two
- * examples as shipped (node-red/examples), on a tab of their own, their account pointed at the
+ * examples as shipped (node-red/examples), each on a tab of its own, their account pointed at the
  * sandbox with its user and password; and, for the redeploy test, a "bulk" tab: POST /bulk
  * answers 202 at once and looks its numbers up in the background.
  *
@@ -29,7 +29,7 @@ export function buildFlows(sandboxUrl: string, user: string, password: string): 
 	for (const node of [...example('clean-a-crm-list.json'), ...example('balance-alert.json')]) nodes.set(node.id, node);
 	const onTab = (z: string, list: FlowNode[]) => list.map((node) => (node.type === 'npl-account' ? node : { ...node, z }));
 	const account = { ...nodes.get(ACCOUNT_ID)!, baseUrl: sandboxUrl, credentials: { user, password } };
-	const examples = [...nodes.values()].filter((node) => node.type !== 'npl-account');
+	const ofExample = (prefix: string) => [...nodes.values()].filter((node) => node.id.startsWith(prefix));
 	const bulk: FlowNode[] = [
 		{ id: 'npl-e2e-bulk-in', type: 'http in', name: 'POST /bulk', url: '/bulk', method: 'post', upload: false, swaggerDoc: '', x: 120, y: 60, wires: [['npl-e2e-bulk-accepted', BULK_LOOKUP_ID]] },
 		{ id: 'npl-e2e-bulk-accepted', type: 'change', name: 'accepted', rules: [{ t: 'set', p: 'statusCode', pt: 'msg', to: '202', tot: 'num' }, { t: 'set', p: 'payload', pt: 'msg', to: 'accepted', tot: 'str' }], x: 320, y: 40, wires: [['npl-e2e-bulk-response']] },
@@ -37,10 +37,12 @@ export function buildFlows(sandboxUrl: string, user: string, password: string): 
 		{ id: BULK_LOOKUP_ID, type: 'npl-lookup', name: 'bulk lookup', account: ACCOUNT_ID, routeBy: 'validity', defaultCountry: '', numbersPerRequest: 100, maxConnections: 5, maxCredits: 0, msc: false, outputs: 4, x: 320, y: 100, wires: [[], [], [], []] },
 	];
 	return [
-		{ id: 'npl-e2e-tab-examples', type: 'tab', label: 'Number Portability Lookup examples' },
+		{ id: 'npl-e2e-tab-crm', type: 'tab', label: 'clean a CRM list' },
+		{ id: 'npl-e2e-tab-balance', type: 'tab', label: 'balance alert' },
 		{ id: 'npl-e2e-tab-bulk', type: 'tab', label: 'bulk (redeploy test)' },
 		account,
-		...onTab('npl-e2e-tab-examples', examples),
+		...onTab('npl-e2e-tab-crm', ofExample('npl-ex-crm-')),
+		...onTab('npl-e2e-tab-balance', ofExample('npl-ex-bal-')),
 		...onTab('npl-e2e-tab-bulk', bulk),
 	];
 }
