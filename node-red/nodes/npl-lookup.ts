@@ -5,6 +5,8 @@
  * this node collects messages into batches (lib/messageBatches.ts) and turns results into
  * messages (lib/resultMessages.ts).
  */
+import { setMaxListeners } from 'node:events';
+
 import { splitNumberList } from '../../engine/numbers/splitNumberList';
 import { routeNamesFor } from '../../engine/results/routes';
 import { summariseRun } from '../../engine/results/runSummary';
@@ -28,6 +30,8 @@ export = function register(RED: NodeAPI): void {
 		const { settings, problem } = readLookupSettings(def);
 		const routeNames = routeNamesFor(settings.routeBy);
 		const stop = new AbortController();
+		// Every batch's run listens to the node's stop: more than Node's default of 10 at once.
+		setMaxListeners(0, stop.signal);
 		const status = new StatusLine(this);
 		const run = new RunStatus(routeNames);
 		if (problem) {
@@ -73,16 +77,18 @@ export = function register(RED: NodeAPI): void {
 
 		this.on('input', (message, send, done) => {
 			if (problem) return done(new Error(problem));
-			let client;
+			if (!batches.busy) run.batchStarted();
 			try {
-				client = clientFor(RED, def.account, { includeMsc: settings.includeMsc });
+				// The account's client is opened for a new batch only (the others join it); an
+				// account the user must fix sends this message to Catch.
+				batches.add({ message, send, done }, splitNumberList(message.payload), () =>
+					clientFor(RED, def.account, { includeMsc: settings.includeMsc }),
+				);
 			} catch (error) {
 				if (!isAccountProblem(error)) throw error;
 				status.set({ fill: 'red', shape: 'ring', text: 'account: see the log' });
-				return done(error);
+				done(error);
 			}
-			if (!batches.busy) run.batchStarted();
-			batches.add({ message, send, done }, splitNumberList(message.payload), client);
 		});
 
 		this.on('close', (_removed, done) => {

@@ -53,3 +53,26 @@ it('gives messages that arrive after the window a batch of their own, and answer
 	expect(sandbox.requests.filter((r) => r.kind === 'lookup')).toHaveLength(3);
 	expect(resultsOf(collected).every(({ item, json }) => json.number === numbers[item])).toBe(true);
 });
+
+it('splits a burst larger than two rounds of requests into batches whose answers leave while later ones are looked up', async () => {
+	const sandbox = await sandboxes.start({ errorShare: 0, latency: { baseMs: 100 } });
+	const { node, collected } = await loadLookupFlow({ baseUrl: sandbox.url, lookup: { numbersPerRequest: 100, maxConnections: 2 } });
+	const numbers = gbNumbers(2_000);
+	let firstOutAt = 0;
+	const out = collected.out;
+	const push = out.push.bind(out);
+	out.push = (...items) => {
+		firstOutAt ||= Date.now();
+		return push(...items);
+	};
+	numbers.forEach((payload, seq) => node.receive({ payload, seq }));
+	await waitFor('completed messages', () => collected.completed.length, 2_000);
+	const lookups = sandbox.requests.filter((r) => r.kind === 'lookup');
+	// Batches of 2 × 100 × 2 = 400 … but at least 1,000 numbers: two batches, whole requests only.
+	expect(lookups).toHaveLength(20);
+	expect(lookups.every((r) => r.numbers.length === 100)).toBe(true);
+	const lastRequestAt = Math.max(...lookups.map((r) => r.startedAt));
+	expect(firstOutAt).toBeGreaterThan(0);
+	expect(firstOutAt).toBeLessThan(lastRequestAt);
+	expect(resultsOf(collected).every(({ item, json }) => json.number === numbers[item] && json.lookedUp)).toBe(true);
+});

@@ -12,7 +12,8 @@ import { nodeClock } from '../../../transport/nodeClock';
 import type { NodeDone, NodeMessage, NodeSend } from './red';
 
 /**
- * How long a batch collects messages after its first one. The numbers of every message that
+ * How long a batch collects messages after its first one (unless it fills up first: see
+ * ROUNDS_PER_BATCH). The numbers of every message that
  * arrives meanwhile share requests of up to Numbers Per Request (a full request goes out as soon
  * as it is full, without waiting for the window to end); the window only holds back the last,
  * partial request, and each message's answers wait for its batch. 20 ms: a flow that sends a
@@ -20,6 +21,15 @@ import type { NodeDone, NodeMessage, NodeSend } from './red';
  * milliseconds, and against the service's latency (100 ms and more) 20 ms is small.
  */
 export const COLLECT_WINDOW_MS = 20;
+
+/**
+ * A batch also closes once it holds this many rounds of requests (Numbers Per Request × Max
+ * Connections, and at least 1,000 numbers): a burst of 10,000 messages then becomes batches
+ * whose answers leave while the later ones are still looked up, instead of all 10,000 waiting
+ * for the last answer. Whole rounds, so no partial request but the last.
+ */
+const ROUNDS_PER_BATCH = 2;
+const MIN_BATCH_NUMBERS = 1_000;
 
 /** A long batch writes a progress line to Node-RED's log this often (as the n8n node does). */
 const PROGRESS_LINE_MS = 10_000;
@@ -71,18 +81,22 @@ export class MessageBatches {
 
 	/**
 	 * Adds a message and the numbers it holds (none: it is answered as holding no number) to the
-	 * open batch, or to a new one on `client`.
+	 * open batch, or to a new one on the client `openClient` gives (what it throws, add throws:
+	 * the message is then in no batch).
 	 */
-	add(waiting: WaitingMessage, numbers: readonly unknown[], client: ServiceClient): void {
+	add(waiting: WaitingMessage, numbers: readonly unknown[], openClient: () => ServiceClient): void {
 		const opening = !this.open;
 		if (!this.open) {
-			const batch = new Batch(client, this.options);
+			const batch = new Batch(openClient(), this.options);
 			this.open = batch;
 			this.running.add(batch);
 			batch.window = setTimeout(() => this.close(batch), this.options.windowMs ?? COLLECT_WINDOW_MS);
 		}
 		this.open.add(waiting, numbers);
 		if (opening) this.options.onProgress();
+		const { numbersPerRequest, maxConnections } = this.options.settings;
+		const full = Math.max(MIN_BATCH_NUMBERS, ROUNDS_PER_BATCH * numbersPerRequest * maxConnections);
+		if (this.open.numbers >= full) this.close(this.open);
 	}
 
 	/** How far the running batches have got, together. */
@@ -135,6 +149,8 @@ export class MessageBatches {
 
 class Batch {
 	readonly messages: WaitingMessage[] = [];
+	/** Numbers added (a message with none counts one: it is answered too). */
+	numbers = 0;
 	readonly session: LookupSession;
 	window: NodeJS.Timeout | undefined;
 	ended: Promise<void> = Promise.resolve();
@@ -165,6 +181,7 @@ class Batch {
 	add(waiting: WaitingMessage, numbers: readonly unknown[]): void {
 		const itemIndex = this.messages.length;
 		this.messages.push(waiting);
+		this.numbers += Math.max(1, numbers.length);
 		if (numbers.length === 0) {
 			this.session.addNothing({ itemIndex, input: waiting.message.payload ?? null });
 			return;
