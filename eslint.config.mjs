@@ -32,6 +32,17 @@ export default [
 		},
 	},
 	{
+		// The Node-RED package: a Node-RED host, not the verified n8n package. It may use Node's
+		// timers (the collection window, status throttling, close time limits) and undici, and its
+		// errors are Node-RED's (done(error)), not n8n's NodeApiError.
+		files: ['node-red/**/*.ts'],
+		rules: {
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/require-node-api-error': 'off',
+		},
+	},
+	{
 		// The engine has no n8n node to hand (it imports nothing of n8n): its errors are typed, and
 		// the n8n node wraps them in NodeApiError / NodeOperationError where they reach the user.
 		files: ['engine/**/*.ts'],

@@ -27,6 +27,7 @@ const BUNDLE_OPTIONS = {
 };
 
 const QUEUE_MODE = 'packages/queue-mode';
+const NODE_RED = 'node-red';
 
 /** The nodes and their credential, at the paths package.json's n8n block names. */
 const N8N_ENTRY_POINTS = {
@@ -39,7 +40,9 @@ const N8N_ENTRY_POINTS = {
 };
 
 function clean(done) {
-	for (const dir of ['dist', `${QUEUE_MODE}/dist`]) rmSync(dir, { recursive: true, force: true });
+	for (const dir of ['dist', `${QUEUE_MODE}/dist`, `${NODE_RED}/dist`]) {
+		rmSync(dir, { recursive: true, force: true });
+	}
 	done();
 }
 
@@ -92,7 +95,52 @@ function copyPackageFiles() {
 	return src(['LICENSE', 'CHANGELOG.md']).pipe(dest(QUEUE_MODE));
 }
 
+/**
+ * The Node-RED package (node-red/dist/): one file per node, each bundled with the engine, the
+ * undici transport and libphonenumber-js (the engine reads its metadata's internals, checked
+ * against the pinned version: compiledValidity.ts). undici stays a dependency (it keeps its own
+ * fixes); Node-RED is never bundled. Beside each node's JS, as Node-RED looks for them: its
+ * editor HTML, locales/ (help) and icons/.
+ */
+async function bundleNodeRed() {
+	await esbuild.build({
+		...BUNDLE_OPTIONS,
+		entryPoints: Object.fromEntries(
+			['npl-account', 'npl-lookup', 'npl-balance'].map((name) => [name, `${NODE_RED}/nodes/${name}.ts`]),
+		),
+		outdir: `${NODE_RED}/dist`,
+		external: ['undici'],
+	});
+}
+
+/** Each node's editor HTML beside its JS. */
+function copyNodeRedEditorFiles() {
+	return src(`${NODE_RED}/nodes/*.html`).pipe(dest(`${NODE_RED}/dist`));
+}
+
+/** Help texts and icons, in the folders Node-RED reads beside the node's JS. */
+function copyNodeRedResources() {
+	return src([`${NODE_RED}/locales/**/*`, `${NODE_RED}/icons/*.svg`], { base: NODE_RED }).pipe(
+		dest(`${NODE_RED}/dist`),
+	);
+}
+
+/** npm pack takes LICENSE from the package's own folder; the package keeps its own CHANGELOG. */
+function copyNodeRedPackageFiles() {
+	return src('LICENSE').pipe(dest(NODE_RED));
+}
+
 exports.build = series(
 	clean,
-	parallel(bundleVerified, bundleQueueMode, copyIcons, copyCodex, copyPackageFiles),
+	parallel(
+		bundleVerified,
+		bundleQueueMode,
+		copyIcons,
+		copyCodex,
+		copyPackageFiles,
+		bundleNodeRed,
+		copyNodeRedEditorFiles,
+		copyNodeRedResources,
+		copyNodeRedPackageFiles,
+	),
 );

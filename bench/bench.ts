@@ -24,6 +24,7 @@ import {
 	type LargestWithinResult,
 	type MemoryResult,
 } from './measure';
+import { nodeRedCell, stopNodeRed, type NodeRedCellResult } from './nodeRedCell';
 import { formatReport, evaluateTargets, type Target } from './report';
 import { SandboxProcess } from './sandboxProcess';
 import { throughputSvg } from './svg';
@@ -45,6 +46,8 @@ export interface BenchPlan {
 	eventLoop: { n: number; connections: number; batch: number; latencyMs: number };
 	/** The same cells through each n8n package (n8n's helper: a connection per request; undici: kept alive). */
 	transports: CellSpec[];
+	/** Cells where the Node-RED node runs, each against a bare client on the same cell. */
+	nodeRed: CellSpec[];
 }
 
 export interface BenchResults {
@@ -63,6 +66,8 @@ export interface BenchResults {
 	memoryWithin: LargestWithinResult;
 	eventLoop: EventLoopResult;
 	transports: CellResult[];
+	/** The Node-RED node, and what a bare client gets from the sandbox on the same cell. */
+	nodeRed: Array<NodeRedCellResult & { ceiling: number; ofCeiling: number }>;
 	targets: Target[];
 }
 
@@ -121,6 +126,7 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		memoryWithin: [25_000, 50_000, 75_000],
 		eventLoop: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
 		transports: transportCells(10_000),
+		nodeRed: grid([10_000], [5], [100], [200, 500]),
 	},
 	quick: {
 		mode: 'quick',
@@ -136,6 +142,7 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		memoryWithin: [10_000],
 		eventLoop: { n: 20_000, connections: 5, batch: 100, latencyMs: 50 },
 		transports: transportCells(10_000),
+		nodeRed: grid([10_000], [5], [100], [200]),
 	},
 };
 
@@ -218,6 +225,21 @@ export async function main(argv: string[]): Promise<void> {
 			);
 		}
 
+		say('The Node-RED node…');
+		const nodeRed: BenchResults['nodeRed'] = [];
+		// Warm-up (not reported): Node-RED's runtime, the bundle's JIT.
+		await nodeRedCell(sandbox, { n: 2_000, connections: 5, batch: 100, latencyMs: 20, streaming: true });
+		for (const cell of plan.nodeRed) {
+			const result = await nodeRedCell(sandbox, cell);
+			const bare = await sandboxCeiling(sandbox, cell);
+			nodeRed.push({ ...result, ceiling: bare.throughput, ofCeiling: result.throughput / bare.throughput });
+			say(
+				`  N=${cell.n} C=${cell.connections} B=${cell.batch} L=${cell.latencyMs}ms: ${result.throughput.toFixed(0)}/s, ` +
+					`ratio ${result.ratio.toFixed(3)}, bare client ${bare.throughput.toFixed(0)}/s, ${(result.throughput / bare.throughput).toFixed(3)} of it`,
+			);
+		}
+		await stopNodeRed();
+
 		say('One number per request…');
 		const baselines: BenchResults['baselines'] = [];
 		for (const spec of plan.baselines) {
@@ -268,6 +290,7 @@ export async function main(argv: string[]): Promise<void> {
 				sandbox: `sandbox/ in a child process; latency base L, per number 0, jitter 0; streaming (its default) unless a row says buffered; limits ${SANDBOX_MAX_CONNECTIONS} connections, ${SANDBOX_MAX_PER_REQUEST} numbers a request; credit 1e9`,
 				cap: `a cell runs at most ${plan.mode === 'full' ? '25 s (N = 10,000) or 50 s (N = 100,000)' : `${plan.capSeconds(10_000)} s`} at the bound: N measured is the largest whole number of rounds (C·B numbers) the bound clears in that time`,
 				throughput: 'N measured ÷ wall time of the whole n8n execution (parameters, normalising, requests, output items)',
+				nodeRed: 'node-red/dist npl-lookup in Node-RED 5 (node-red-node-test-helper, this process): N one-number messages sent at once, timed to the last message out; against a bare undici client on the same cell',
 			},
 			throughput,
 			baselines,
@@ -278,6 +301,7 @@ export async function main(argv: string[]): Promise<void> {
 			memoryWithin,
 			eventLoop,
 			transports,
+			nodeRed,
 			targets: [],
 		};
 		results.targets = evaluateTargets(results);

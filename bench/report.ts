@@ -58,6 +58,13 @@ export function evaluateTargets(r: BenchResults): Target[] {
 		measured: `node run ${verified.nodeMicrosPerNumber.toFixed(1)} ms, own ${verified.ownMicrosPerNumber.toFixed(1)} ms (${signed(verified.ownMicrosPerNumber - PREVIOUS_RELEASE.ownMsPer1000)}); the queue-mode package (undici, kept alive) on the same run: node ${queueMode.nodeMicrosPerNumber.toFixed(1)}, own ${queueMode.ownMicrosPerNumber.toFixed(1)} ms`,
 		pass: null,
 	});
+	for (const cell of r.nodeRed.filter((c) => c.latencyMs === 200)) {
+		targets.push({
+			name: `Node-RED node ≥ 0.97 of a bare client (C = ${cell.connections}, B = ${cell.batch}, L = 200 ms)`,
+			measured: `${cell.ofCeiling.toFixed(3)} (${int(cell.throughput)}/s against ${int(cell.ceiling)}/s; ${cell.ratio.toFixed(3)} of the bound)`,
+			pass: cell.ofCeiling >= 0.97 && cell.messagesOut === cell.n,
+		});
+	}
 	for (const cpu of [r.cpu.streaming, r.cpu.buffered]) {
 		targets.push({
 			name: `node's own overhead ≤ 30 ms CPU per 1,000 numbers (sandbox ${cpu.streaming ? 'streaming' : 'buffered'})`,
@@ -218,6 +225,16 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 		for (const c of r.ceiling) {
 			out.push(
 				`  C = ${c.connections}, B = ${c.batch}, L = ${c.latencyMs} ms, sandbox ${c.streaming ? 'streaming' : 'buffered'}, ${int(c.n)} numbers: ${int(c.throughput)} numbers/s = ${c.ratio.toFixed(3)} of the bound ${int(c.bound)}/s`,
+			);
+		}
+		out.push('');
+	}
+
+	if (r.nodeRed.length > 0) {
+		out.push('The Node-RED node (npl-lookup in Node-RED 5, N one-number messages at once, pooled), against a bare client on the same cell');
+		for (const c of r.nodeRed) {
+			out.push(
+				`  N = ${int(c.n)}, C = ${c.connections}, B = ${c.batch}, L = ${c.latencyMs} ms: ${int(c.throughput)} numbers/s in ${c.requests} requests = ${c.ratio.toFixed(3)} of the bound ${int(c.bound)}/s, ${c.ofCeiling.toFixed(3)} of the bare client's ${int(c.ceiling)}/s`,
 			);
 		}
 		out.push('');

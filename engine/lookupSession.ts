@@ -129,6 +129,19 @@ export class LookupSession {
 		}
 	}
 
+	/**
+	 * An input that held no number at all (a message with an empty payload, where a host must
+	 * still answer it): one result, not looked up with reason `no_number`, on Not Looked Up
+	 * (Failed by error group), never Invalid. Nothing is sent.
+	 */
+	addNothing(input: InputNumber): void {
+		const index = this.inputs.length;
+		this.inputs.push(input);
+		this.digitsOf.push(null);
+		this.jobKeys.push(null);
+		this.localOutcomes.set(index, { lookedUp: false, reason: 'no_number', detail: '' });
+	}
+
 	progress(): LookupRunProgress {
 		return this.run.progress();
 	}

@@ -91,6 +91,8 @@ export type RawLookupObject = Record<string, unknown>;
 /** Why a number produced no service answer. */
 export const NOT_LOOKED_UP_REASONS = [
 	'invalid_number',
+	/** The input held no number at all (a Node-RED message with an empty payload). */
+	'no_number',
 	'insufficient_credit',
 	'credit_cap',
 	'invalid_credentials',

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 
 import type { LinkPermit, NetworkFault, ServiceLink, ServiceResponse } from '../engine/ports';
-import { accountConnections } from './accountBudgets';
 import type { ConnectionBudget } from './connectionBudget';
 
 /** The account as this transport needs it: where, and the credentials it adds to each form. */
@@ -14,14 +13,12 @@ export interface LinkAccount {
 
 /**
  * The engine's link to the service over undici: one-socket keep-alive connections from the
- * account's budget, the user and password added to each form body. The budget is the process's
- * for the account (in-process, or across processes through Redis in queue mode), unless the
- * host owns one (Node-RED's account config node).
+ * account's budget, the user and password added to each form body. The host brings the budget:
+ * the process's for the account in queue mode (accountBudgets.ts, in-process or through Redis),
+ * the account config node's own in Node-RED. Not imported here, so that a host without Redis
+ * (Node-RED is one process) does not bundle the Redis client.
  */
-export function undiciServiceLink(
-	account: LinkAccount,
-	budget: ConnectionBudget = accountConnections(account.url.href, account.user),
-): ServiceLink {
+export function undiciServiceLink(account: LinkAccount, budget: ConnectionBudget): ServiceLink {
 	return new UndiciServiceLink(account, budget);
 }
 

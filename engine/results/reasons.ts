@@ -7,6 +7,8 @@ import type { NotLookedUpReason } from '../types';
 const REASON_TEXT: Readonly<Record<NotLookedUpReason, string>> = {
 	invalid_number:
 		'This is not a valid phone number, so it was not sent and no credit was spent; check the number or the Default Country.',
+	no_number:
+		'The input held no phone number (it was empty), so nothing was sent and no credit was spent; check where the number comes from.',
 	insufficient_credit:
 		'Your Number Portability Lookup account ran out of credit before this number was looked up; top up and run again.',
 	credit_cap:

@@ -8,6 +8,7 @@
 import type { Clock, ServiceLink } from '../../engine/ports';
 import type { HttpContext } from '../../nodes/NumberPortabilityLookup/transport';
 import { nodeClock } from '../../transport/nodeClock';
+import { accountConnections } from '../../transport/accountBudgets';
 import { undiciServiceLink, type LinkAccount } from '../../transport/undiciServiceLink';
 
 export type { HttpContext };
@@ -16,7 +17,7 @@ export const hostClock: Clock = nodeClock;
 
 /** In place of the verified package's: n8n's context (its HTTP helper) and clock are not needed here. */
 export function openServiceLink(_ctx: HttpContext, account: LinkAccount): ServiceLink {
-	return undiciServiceLink(account);
+	return undiciServiceLink(account, accountConnections(account.url.href, account.user));
 }
 
 /** Closes every account's sockets, gives back their leases and closes Redis (tests, benchmarks). */

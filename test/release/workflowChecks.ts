@@ -4,7 +4,7 @@
  * Each function returns the problems found, in words; none means the file is right.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -141,13 +141,16 @@ export function stepPasses(
 const TAG_CHECK = /GITHUB_REF_NAME[\s\S]*package\.json|package\.json[\s\S]*GITHUB_REF_NAME/;
 const REPOSITORY_CHECK = /GITHUB_REPOSITORY/;
 
-/** A folder holding only a package.json with these fields. */
+/** Every package this repository ships, by folder: each is published from one tag. */
+export const PUBLISHED_FOLDERS = ['.', 'packages/queue-mode', 'node-red'];
+
+/** A folder holding only the packages' package.json files (one per published folder) with these fields. */
 function packageFolder(fields: Record<string, unknown>): string {
 	const dir = mkdtempSync(join(tmpdir(), 'npl-package-'));
-	writeFileSync(
-		join(dir, 'package.json'),
-		JSON.stringify({ name: 'x', version: '1.0.0', ...fields }),
-	);
+	for (const folder of PUBLISHED_FOLDERS) {
+		mkdirSync(join(dir, folder), { recursive: true });
+		writeFileSync(join(dir, folder, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', ...fields }));
+	}
 	return dir;
 }
 
@@ -178,9 +181,6 @@ function repositoryCheckProblems(file: string): string[] {
 	}
 }
 
-/** Every package this repository ships, by folder: each is published from one tag. */
-export const PUBLISHED_FOLDERS = ['.', 'packages/queue-mode'];
-
 export function publishProblems(file: string, version: string): string[] {
 	const problems = lint(file);
 	const workflow = read(file);
@@ -194,8 +194,13 @@ export function publishProblems(file: string, version: string): string[] {
 	const publishing = Object.entries(jobs).filter(([, job]) =>
 		(job.steps ?? []).some((s) => runs(s, NPM_PUBLISH)),
 	);
-	if (publishing.length !== 1)
-		problems.push(`publish: ${publishing.length} jobs run "npm publish", want 1`);
+	if (publishing.length === 0) problems.push('publish: no job runs "npm publish"');
+	// Every package, from its own folder, by some job (the n8n packages together, Node-RED's apart).
+	const published = publishing.flatMap(([, job]) =>
+		(job.steps ?? []).filter((s) => runs(s, NPM_PUBLISH)).map((s) => s['working-directory'] ?? '.'),
+	);
+	for (const folder of PUBLISHED_FOLDERS.filter((f) => !published.includes(f)))
+		problems.push(`publish: ${folder} is never published`);
 	for (const [name, job] of publishing) {
 		const steps = job.steps ?? [];
 		const at = steps.findIndex((s) => runs(s, NPM_PUBLISH));
@@ -209,9 +214,6 @@ export function publishProblems(file: string, version: string): string[] {
 			if (!/secrets\.NPM_TOKEN/.test(String(publish.env?.NODE_AUTH_TOKEN ?? '')))
 				problems.push(`publish (${where}): NODE_AUTH_TOKEN is not taken from secrets.NPM_TOKEN`);
 		}
-		const published = publishSteps.map((s) => s['working-directory'] ?? '.');
-		for (const folder of PUBLISHED_FOLDERS.filter((f) => !published.includes(f)))
-			problems.push(`publish job ${name}: ${folder} is never published`);
 		if (permission(workflow, job, 'id-token') !== 'write')
 			problems.push(`publish job ${name}: no "id-token: write"`);
 		if (permission(workflow, job, 'contents') !== 'read')

@@ -132,7 +132,7 @@ describe('.github/workflows/publish.yml', () => {
 		['a tag check that lets everything through', 'exit 1\n', 'exit 0\n', /lets a tag that is not/],
 		[
 			'the queue-mode package left out',
-			/\n {6}- name: Publish the queue-mode n8n package[\s\S]*$/,
+			/\n {6}- name: Publish the queue-mode n8n package[\s\S]*?(?=\n\n {2}publish-node-red:)/,
 			'\n',
 			/packages\/queue-mode is never published/,
 		],
@@ -141,6 +141,35 @@ describe('.github/workflows/publish.yml', () => {
 			'                exit 1\n                ;;',
 			'                ;;',
 			/repository check lets a package.json without this repository through/,
+		],
+	])('fails with %s', (_what, from, to, expected) => {
+		expect(publishProblems(brokenCopy(PUBLISH, from, to), VERSION).join('\n')).toMatch(expected);
+	});
+
+	it.each<[string, string | RegExp, string, RegExp]>([
+		[
+			'the Node-RED package not published',
+			/\n {8}working-directory: node-red\n {8}run: npm publish --provenance --access public/,
+			'\n        working-directory: node-red\n        run: npm pack',
+			/node-red is never published/,
+		],
+		[
+			'the Node-RED package without provenance',
+			/(working-directory: node-red\n {8}run: npm publish) --provenance/,
+			'$1',
+			/without --provenance/,
+		],
+		[
+			'the Node-RED package published from the root',
+			/\n {8}working-directory: node-red\n/,
+			'\n',
+			/node-red is never published/,
+		],
+		[
+			'the Node-RED package published without the tests',
+			/(publish-node-red:[\s\S]*?)\n {4}needs: test/,
+			'$1',
+			/without running "npm test" first/,
 		],
 	])('fails with %s', (_what, from, to, expected) => {
 		expect(publishProblems(brokenCopy(PUBLISH, from, to), VERSION).join('\n')).toMatch(expected);
