@@ -1,7 +1,10 @@
 /**
  * npl-balance: on any message, the account's credit balance in msg.payload ({ balance }, and
- * belowThreshold when a threshold is set), for a low-balance alert on a schedule.
+ * belowThreshold when a threshold is set), for a low-balance alert on a schedule. With "only when
+ * it crosses the threshold", a message goes out once when the balance falls below it, and again
+ * only after it has been at or above it (the engine's balance watch, state in the node's context).
  */
+import { readBalanceWatchState, watchBalance } from '../../engine/alerts/balanceWatch';
 import { accountFor, clientFor, invalidPasswordProblem, isAccountProblem, isInvalidPassword } from './lib/accountApi';
 import type { Node, NodeAPI, NodeDef } from './lib/red';
 import { StatusLine } from './lib/statusLine';
@@ -10,7 +13,12 @@ interface BalanceDef extends NodeDef {
 	account?: string;
 	/** Credits; empty for none. */
 	threshold?: string | number;
+	/** Send only when the balance falls below the threshold (needs one). */
+	onlyWhenCrossed?: boolean;
 }
+
+/** The node context key of the balance watch's state. */
+const WATCH_KEY = 'balanceWatch';
 
 /** See npl-lookup: close ends within a second. */
 const CLOSE_DRAIN_MS = 800;
@@ -23,10 +31,13 @@ export = function register(RED: NodeAPI): void {
 		const inFlight = new Set<Promise<void>>();
 		const rawThreshold = String(def.threshold ?? '').trim();
 		const threshold = rawThreshold === '' ? null : Number(rawThreshold);
+		const onlyWhenCrossed = def.onlyWhenCrossed === true;
 		const problem =
 			threshold !== null && !Number.isFinite(threshold)
 				? `Threshold is "${rawThreshold}": use a number of credits, or leave it empty.`
-				: null;
+				: onlyWhenCrossed && threshold === null
+					? '"Only when it crosses the threshold" needs a Threshold: set one, or untick it.'
+					: null;
 		if (problem) this.error(problem);
 
 		this.on('input', (message, send, done) => {
@@ -42,13 +53,24 @@ export = function register(RED: NodeAPI): void {
 			const asked = client.balance(stop.signal).then(
 				(balance) => {
 					const below = threshold !== null && balance < threshold;
-					message.payload = threshold === null ? { balance } : { balance, belowThreshold: below };
 					const credits = `${balance.toLocaleString('en-US')} credits`;
 					status.set({
 						fill: below ? 'yellow' : 'green',
 						shape: 'dot',
 						text: below ? `${credits}, below ${threshold}` : credits,
 					});
+					if (onlyWhenCrossed && threshold !== null) {
+						const context = this.context();
+						const watch = watchBalance(readBalanceWatchState(context.get(WATCH_KEY)), balance, {
+							threshold,
+							remindEveryPolls: 0,
+						});
+						context.set(WATCH_KEY, watch.next);
+						if (!watch.fire) return done();
+						message.payload = { balance, belowThreshold: true, threshold, previousBalance: watch.previousBalance };
+					} else {
+						message.payload = threshold === null ? { balance } : { balance, belowThreshold: below };
+					}
 					send(message);
 					done();
 				},

@@ -54,3 +54,66 @@ it('gives the message to Catch with "FAIL Invalid password" for a refused accoun
 });
 
 afterAll(() => expectNoLeaks(kit.watch));
+
+describe('only when it crosses the threshold', () => {
+	it('sends once when the balance falls below it, and again only after it was back at or above', async () => {
+		const sandbox = await kit.start({ credit: 500 });
+		await helper.load(
+			nodeFiles(),
+			[
+				{ id: 'flow', type: 'tab' },
+				{ id: 'account', type: 'npl-account', name: 'sandbox', baseUrl: sandbox.url },
+				{
+					id: 'balance',
+					type: 'npl-balance',
+					z: 'flow',
+					x: 1,
+					y: 1,
+					account: 'account',
+					threshold: '100',
+					onlyWhenCrossed: true,
+					wires: [['out']],
+				},
+				{ id: 'out', type: 'helper', z: 'flow', x: 1, y: 2 },
+			],
+			{ account: { user: 'demo', password: PASSWORD } },
+		);
+		const sent: Array<Record<string, unknown>> = [];
+		helper.getNode('out').on('input', (msg: Record<string, unknown>) => sent.push(msg));
+		const node = helper.getNode('balance');
+		let asked = 0;
+		for (const balance of [500, 400, 90, 80, 120, 70]) {
+			sandbox.setCredit('demo', balance);
+			node.receive({ payload: 'tick' });
+			asked++;
+			// Each check has answered once the sandbox saw its balance request (and a moment after).
+			await waitFor('balance requests', () => sandbox.requests.filter((r) => r.kind === 'balance').length, asked);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		kit.watch.record('crossing messages', sent);
+		expect(sent.map((msg) => msg.payload)).toEqual([
+			{ balance: 90, belowThreshold: true, threshold: 100, previousBalance: 400 },
+			{ balance: 70, belowThreshold: true, threshold: 100, previousBalance: 120 },
+		]);
+	});
+
+	it('without a threshold is a configuration error a Catch node receives', async () => {
+		const sandbox = await kit.start({ credit: 50 });
+		await helper.load(
+			nodeFiles(),
+			[
+				{ id: 'flow', type: 'tab' },
+				{ id: 'account', type: 'npl-account', name: 'sandbox', baseUrl: sandbox.url },
+				{ id: 'balance', type: 'npl-balance', z: 'flow', x: 1, y: 1, account: 'account', threshold: '', onlyWhenCrossed: true, wires: [[]] },
+				{ id: 'catch', type: 'catch', z: 'flow', x: 1, y: 3, scope: ['balance'], uncaught: false, wires: [['caught']] },
+				{ id: 'caught', type: 'helper', z: 'flow', x: 1, y: 4 },
+			],
+			{ account: { user: 'demo', password: PASSWORD } },
+		);
+		const caught: Array<Record<string, unknown>> = [];
+		helper.getNode('caught').on('input', (msg: Record<string, unknown>) => caught.push(msg));
+		helper.getNode('balance').receive({ payload: 'tick' });
+		await waitFor('caught', () => caught.length, 1);
+		expect((caught[0].error as { message: string }).message).toMatch(/needs a Threshold/);
+	});
+});

@@ -43,6 +43,8 @@ export interface Node<Credentials = Record<string, string | undefined>> {
 	warn(message: string): void;
 	error(message: string | Error, message2?: NodeMessage): void;
 	debug(message: string): void;
+	/** The node's own context store (memory by default: kept across messages, not restarts). */
+	context(): { get(key: string): unknown; set(key: string, value: unknown): void };
 }
 
 export interface NodeAPI {

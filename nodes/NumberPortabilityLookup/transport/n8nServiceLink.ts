@@ -144,37 +144,42 @@ const BODY_TIMEOUT = 'NPL_BODY_TIMEOUT';
  * The body, failing with a timeout when no piece of it arrives for `timeoutMs`. n8n's client
  * (axios) has a socket-idle timeout of that length too, but once the answer has begun it ends a
  * stalled answer by destroying it ("aborted", as a reset would read): a break after that long a
- * silence is the timeout, and a watchdog per piece, on the host clock, makes sure of it.
+ * silence is the timeout. One watchdog per answer, on the host clock, makes sure of it: it wakes
+ * when the silence could have lasted `timeoutMs` (not once per piece: answers stream in hundreds).
  */
 async function* withIdleTimeout(
-	body: AsyncIterable<Uint8Array>,
+	body: AsyncIterable<Uint8Array> & { destroy?: () => void },
 	timeoutMs: number,
 	clock: Clock,
 ): AsyncGenerator<Uint8Array> {
 	const pieces = body[Symbol.asyncIterator]();
 	const timedOut = () =>
 		Object.assign(new Error(`no part of the answer for ${timeoutMs} ms`), { code: BODY_TIMEOUT });
+	const finished = new AbortController();
 	let lastPieceAt = clock.now();
-	for (;;) {
-		const watchdog = new AbortController();
-		// Called off (resolving early) only once the race below is over: TIMED_OUT then loses.
-		const timer = clock.sleep(timeoutMs, watchdog.signal).then((): typeof TIMED_OUT => TIMED_OUT);
-		const next = await Promise.race([
-			pieces.next().catch((error: unknown) => ({ broken: error })),
-			timer,
-		]);
-		// With a reason of its own: no DOMException built for every piece of every answer.
-		watchdog.abort(TIMED_OUT);
-		if (next !== TIMED_OUT && 'broken' in next) {
-			throw clock.now() - lastPieceAt >= timeoutMs ? timedOut() : next.broken;
+	let silent = false;
+	void (async () => {
+		while (!finished.signal.aborted) {
+			await clock.sleep(Math.max(1, lastPieceAt + timeoutMs - clock.now()), finished.signal);
+			if (finished.signal.aborted || clock.now() - lastPieceAt < timeoutMs) continue;
+			// The read in progress then ends (done or an error): it is the silence that ended it.
+			silent = true;
+			body.destroy?.();
+			return;
 		}
-		if (next === TIMED_OUT) {
-			void pieces.return?.();
-			throw timedOut();
+	})();
+	try {
+		for (;;) {
+			const next = await pieces.next().catch((error: unknown) => ({ broken: error }));
+			if (silent || ('broken' in next && clock.now() - lastPieceAt >= timeoutMs)) throw timedOut();
+			if ('broken' in next) throw next.broken;
+			if (next.done) return;
+			lastPieceAt = clock.now();
+			yield next.value;
 		}
-		if (next.done) return;
-		lastPieceAt = clock.now();
-		yield next.value;
+	} finally {
+		// With a reason of its own: no DOMException built for every answer.
+		finished.abort(TIMED_OUT);
 	}
 }
 
