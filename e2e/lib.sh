@@ -71,6 +71,18 @@ new_work_folder() {
 	: >"$RESULTS"
 }
 
+# check "what" command args... : one check, recorded.
+check() {
+	local what=$1
+	shift
+	if "$@"; then record pass "$what"; else record fail "$what"; return 1; fi
+}
+
+# port_busy <port> : whether something listens on 127.0.0.1:<port>.
+port_busy() {
+	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen($1,'127.0.0.1',()=>{s.close();process.exit(1)})"
+}
+
 record() { # record pass|fail "what"
 	printf '%s %s\n' "$1" "$2" >>"$RESULTS"
 	if [[ $1 == pass ]]; then log "  ok - $2"; else log "  not ok - $2"; fi

@@ -58,9 +58,6 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_busy() {
-	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen($1,'127.0.0.1',()=>{s.close();process.exit(1)})"
-}
 port_busy "$PORT" && die "port $PORT is in use: set N8N_PORT"
 port_busy "$SANDBOX_PORT" && die "port $SANDBOX_PORT is in use: set NPL_SANDBOX_PORT"
 

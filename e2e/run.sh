@@ -51,13 +51,6 @@ SLOW_CRED_NAME='Number Portability Lookup slow sandbox (e2e)'
 AI_CRED_ID=nplE2eOpenAi0001
 AI_CRED_NAME='Scripted chat model (e2e)'
 
-# check "what" command args... : one check, recorded.
-check() {
-	local what=$1
-	shift
-	if "$@"; then record pass "$what"; else record fail "$what"; return 1; fi
-}
-
 on_exit() {
 	local status=$?
 	cleanup

