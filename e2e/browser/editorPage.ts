@@ -68,10 +68,24 @@ export async function loadedImageSize(image: Locator): Promise<[number, number]>
 	);
 }
 
-/** The action entries the panel lists after the node was clicked (its triggers and operations). */
+/**
+ * The action entries the panel lists after the node was clicked (its triggers and operations).
+ * With a trigger in the package, n8n opens the panel for a first step with the triggers shown and
+ * "Actions (N)" folded: it is unfolded first.
+ */
 export async function panelActionNames(page: Page): Promise<string[]> {
-	const actions = page.getByTestId('node-creator').locator('[data-keyboard-nav-type="action"]');
+	const creator = page.getByTestId('node-creator');
+	const actions = creator.locator('[data-keyboard-nav-type="action"]');
 	await actions.first().waitFor();
+	const folded = creator.getByText(/^Actions \(\d+\)$/);
+	if ((await folded.count()) > 0) {
+		const listed = Number(/\((\d+)\)/.exec(await folded.first().innerText())?.[1] ?? 0);
+		if ((await actions.count()) < listed) {
+			const before = await actions.count();
+			await folded.first().click();
+			await waitUntil(async () => await actions.count(), (count) => count > before, 5_000);
+		}
+	}
 	return await actions.getByTestId('node-creator-item-name').allInnerTexts();
 }
 
