@@ -78,6 +78,20 @@ check() {
 	if "$@"; then record pass "$what"; else record fail "$what"; return 1; fi
 }
 
+# record_lines [label] : records the "ok - …" / "not ok - …" lines of stdin (a checker's output),
+# each prefixed with "<label>: " when a label is given; logs its "# …" lines, shows the others.
+record_lines() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) record pass "${1:+$1: }${line#ok - }" ;;
+		'not ok - '*) record fail "${1:+$1: }${line#not ok - }" ;;
+		'# '*) log "  ${line#\# }" ;;
+		*) printf '    %s\n' "$line" >&2 ;;
+		esac
+	done
+}
+
 # port_busy <port> : whether something listens on 127.0.0.1:<port>.
 port_busy() {
 	PATH="$SYSTEM_PATH" node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen($1,'127.0.0.1',()=>{s.close();process.exit(1)})"

@@ -97,14 +97,7 @@ step "start Node-RED $(nr_node -p 'require(process.argv[1]).version' "$NR_HOME/n
 CHECK_OUT=$(PATH="$NODE_DIR/bin:$SYSTEM_PATH" node --import tsx "$NR_SRC/check.ts" --node-red "$NR_URL" \
 	--sandbox "$WORK/sandbox.json" --flows "$WORK/deploy.json" --user-dir "$USER_DIR" --package "$PKG_NAME" 2>&1) || true
 printf '%s\n' "$CHECK_OUT" >"$WORK/check.txt"
-while IFS= read -r line; do
-	case $line in
-	'ok - '*) record pass "${line#ok - }" ;;
-	'not ok - '*) record fail "${line#not ok - }" ;;
-	'# '*) log "$line" ;;
-	*) printf '    %s\n' "$line" >&2 ;;
-	esac
-done <<<"$CHECK_OUT"
+record_lines <<<"$CHECK_OUT"
 
 if [[ ${NODE_RED_BROWSER:-1} != 0 ]]; then
 	# The editor test records its checks in $RESULTS itself (e2e/browser/harness.ts Checks).

@@ -145,17 +145,6 @@ start_cluster() {
 }
 
 # scenario <name> [args...] : e2e/queue/scenario.ts, its ok/not ok lines recorded.
-# record_lines <label> : records the "ok - …" / "not ok - …" lines of stdin, logs its "# …" lines.
-record_lines() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		'ok - '*) record pass "$1: ${line#ok - }" ;;
-		'not ok - '*) record fail "$1: ${line#not ok - }" ;;
-		'# '*) log "  ${line#\# }" ;;
-		esac
-	done
-}
 
 # SCENARIO_ROUND: which batch this is (npm run bench:queue runs several in one cluster).
 scenario() {
