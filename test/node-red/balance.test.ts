@@ -8,19 +8,24 @@ import { helper, nodeFiles, useNodeRed, waitFor } from './flows';
 useNodeRed();
 const kit = useFaultKit('node-red balance');
 
-async function askBalance(baseUrl: string, threshold: string, password = PASSWORD) {
+/** account → balance (`settings` on it) → out, and a Catch on the balance node → caught. */
+async function loadBalanceFlow(baseUrl: string, settings: Record<string, unknown>, password = PASSWORD) {
 	await helper.load(
 		nodeFiles(),
 		[
 			{ id: 'flow', type: 'tab' },
 			{ id: 'account', type: 'npl-account', name: 'sandbox', baseUrl },
-			{ id: 'balance', type: 'npl-balance', z: 'flow', x: 1, y: 1, account: 'account', threshold, wires: [['out']] },
+			{ id: 'balance', type: 'npl-balance', z: 'flow', x: 1, y: 1, account: 'account', ...settings, wires: [['out']] },
 			{ id: 'out', type: 'helper', z: 'flow', x: 1, y: 2 },
 			{ id: 'catch', type: 'catch', z: 'flow', x: 1, y: 3, scope: ['balance'], uncaught: false, wires: [['caught']] },
 			{ id: 'caught', type: 'helper', z: 'flow', x: 1, y: 4 },
 		],
 		{ account: { user: 'demo', password } },
 	);
+}
+
+async function askBalance(baseUrl: string, threshold: string, password = PASSWORD) {
+	await loadBalanceFlow(baseUrl, { threshold }, password);
 	const got: Array<Record<string, unknown>> = [];
 	helper.getNode('out').on('input', (msg: Record<string, unknown>) => got.push(msg));
 	helper.getNode('caught').on('input', (msg: Record<string, unknown>) => got.push(msg));
@@ -58,26 +63,7 @@ afterAll(() => expectNoLeaks(kit.watch));
 describe('only when it crosses the threshold', () => {
 	it('sends once when the balance falls below it, and again only after it was back at or above', async () => {
 		const sandbox = await kit.start({ credit: 500 });
-		await helper.load(
-			nodeFiles(),
-			[
-				{ id: 'flow', type: 'tab' },
-				{ id: 'account', type: 'npl-account', name: 'sandbox', baseUrl: sandbox.url },
-				{
-					id: 'balance',
-					type: 'npl-balance',
-					z: 'flow',
-					x: 1,
-					y: 1,
-					account: 'account',
-					threshold: '100',
-					onlyWhenCrossed: true,
-					wires: [['out']],
-				},
-				{ id: 'out', type: 'helper', z: 'flow', x: 1, y: 2 },
-			],
-			{ account: { user: 'demo', password: PASSWORD } },
-		);
+		await loadBalanceFlow(sandbox.url, { threshold: '100', onlyWhenCrossed: true });
 		const sent: Array<Record<string, unknown>> = [];
 		helper.getNode('out').on('input', (msg: Record<string, unknown>) => sent.push(msg));
 		const node = helper.getNode('balance');
@@ -99,17 +85,7 @@ describe('only when it crosses the threshold', () => {
 
 	it('without a threshold is a configuration error a Catch node receives', async () => {
 		const sandbox = await kit.start({ credit: 50 });
-		await helper.load(
-			nodeFiles(),
-			[
-				{ id: 'flow', type: 'tab' },
-				{ id: 'account', type: 'npl-account', name: 'sandbox', baseUrl: sandbox.url },
-				{ id: 'balance', type: 'npl-balance', z: 'flow', x: 1, y: 1, account: 'account', threshold: '', onlyWhenCrossed: true, wires: [[]] },
-				{ id: 'catch', type: 'catch', z: 'flow', x: 1, y: 3, scope: ['balance'], uncaught: false, wires: [['caught']] },
-				{ id: 'caught', type: 'helper', z: 'flow', x: 1, y: 4 },
-			],
-			{ account: { user: 'demo', password: PASSWORD } },
-		);
+		await loadBalanceFlow(sandbox.url, { threshold: '', onlyWhenCrossed: true });
 		const caught: Array<Record<string, unknown>> = [];
 		helper.getNode('caught').on('input', (msg: Record<string, unknown>) => caught.push(msg));
 		helper.getNode('balance').receive({ payload: 'tick' });
