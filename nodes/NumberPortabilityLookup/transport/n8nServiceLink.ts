@@ -178,9 +178,10 @@ async function* withIdleTimeout(
 			yield next.value;
 		}
 	} finally {
-		// With a reason of its own: no DOMException built for every answer.
-		finished.abort(TIMED_OUT);
+		// With one reason for every answer: n8n's sleep rejects with the reason when it is an
+		// Error and builds one (a stack trace) when it is not; nor is a DOMException built.
+		finished.abort(ANSWER_FINISHED);
 	}
 }
 
-const TIMED_OUT: unique symbol = Symbol('timed out');
+const ANSWER_FINISHED = new Error('the answer has ended');
