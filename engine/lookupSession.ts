@@ -86,6 +86,11 @@ export class LookupSession {
 	private readonly digitsOf: Array<string | null> = [];
 	private readonly localOutcomes = new Map<number, NumberOutcome>();
 	private readonly queued = new Set<string>();
+	/**
+	 * Inputs beyond the first that share a key (duplicates), still to be given their result: an
+	 * outcome is dropped once its last input has it. Only duplicated keys have an entry.
+	 */
+	private readonly moreUses = new Map<string, number>();
 	private readonly run: StreamingLookupRun;
 
 	constructor(
@@ -123,7 +128,8 @@ export class LookupSession {
 		const key = this.settings.lookUpDuplicatesOnce ? normalised.digits : `${normalised.digits}#${index}`;
 		this.digitsOf.push(normalised.digits);
 		this.jobKeys.push(key);
-		if (!this.queued.has(key)) {
+		if (this.queued.has(key)) this.moreUses.set(key, (this.moreUses.get(key) ?? 0) + 1);
+		else {
 			this.queued.add(key);
 			this.run.add({ key, digits: normalised.digits });
 		}
@@ -160,7 +166,7 @@ export class LookupSession {
 	async finish(): Promise<{ results: RoutedResult[]; report: LookupInputsReport }> {
 		this.run.close();
 		const { outcomes, ...run } = await this.run.report;
-		const { inputs, jobKeys, digitsOf, localOutcomes, settings } = this;
+		const { inputs, jobKeys, digitsOf, localOutcomes, settings, moreUses } = this;
 		const routes: Partial<Record<RouteName, number>> = {};
 		const results: RoutedResult[] = new Array<RoutedResult>(run.stopped ? 0 : inputs.length);
 		const slices = new TimeSlices(WORK_SLICE_MS, this.clock);
@@ -179,6 +185,14 @@ export class LookupSession {
 				route,
 				json: toItemJson(inputs[index].input, digitsOf[index], outcome, route),
 			};
+			// Its fields are now in the item's json: held until the end, 100,000 outcomes and
+			// 100,000 items were both in memory at the peak.
+			if (key !== null) {
+				const more = moreUses.get(key);
+				if (more === undefined) outcomes.delete(key);
+				else if (more > 1) moreUses.set(key, more - 1);
+				else moreUses.delete(key);
+			}
 		}
 		return {
 			results,
