@@ -70,6 +70,8 @@ export interface LookupRunProgress {
 	total: number;
 	requests: number;
 	creditsSpent: number;
+	/** Jobs added and not yet sent (retries included). */
+	unsent: number;
 }
 
 /** Consecutive clean answers after which a concurrency lowered by a rate limit rises by one. */
@@ -231,6 +233,7 @@ class LookupRun {
 			total: this.jobsAdded,
 			requests: this.requests,
 			creditsSpent: roundCredits(this.creditsSpent),
+			unsent: this.queue.length - this.queueHead + this.retryFront.length,
 		};
 	}
 

@@ -101,13 +101,14 @@ export class MessageBatches {
 
 	/** How far the running batches have got, together. */
 	progress(): LookupRunProgress & { batches: number } {
-		const sum = { done: 0, total: 0, requests: 0, creditsSpent: 0, batches: this.running.size };
+		const sum = { done: 0, total: 0, requests: 0, creditsSpent: 0, unsent: 0, batches: this.running.size };
 		for (const batch of this.running) {
 			const progress = batch.session.progress();
 			sum.done += progress.done;
 			sum.total += progress.total;
 			sum.requests += progress.requests;
 			sum.creditsSpent += progress.creditsSpent;
+			sum.unsent += progress.unsent;
 		}
 		return sum;
 	}
