@@ -11,6 +11,7 @@ import {
 	largestWithin,
 	measuredCount,
 	memory,
+	peakOf,
 	sandboxCeiling,
 	SANDBOX_MAX_CONNECTIONS,
 	SANDBOX_MAX_PER_REQUEST,
@@ -24,6 +25,7 @@ import {
 	type LargestWithinResult,
 	type MemoryResult,
 } from './measure';
+import { nearBareRounds, type NearBareResult } from './nearBare';
 import { nodeRedCell, stopNodeRed, type NodeRedCellResult } from './nodeRedCell';
 import { formatReport, evaluateTargets, type Target } from './report';
 import { SandboxProcess } from './sandboxProcess';
@@ -40,7 +42,8 @@ export interface BenchPlan {
 	/** Cells where a bare client measures what the sandbox itself can deliver. */
 	ceilingCells: CellSpec[];
 	credits: { inputs: number };
-	memory: { n: number; connections: number; batch: number; latencyMs: number };
+	/** Fresh processes, `repetitions` of them: the peak moves by about 40 MB with when V8 collects. */
+	memory: { n: number; connections: number; batch: number; latencyMs: number; repetitions: number };
 	/** List sizes tried, smallest first, for the largest one execution handles within 320 MiB. */
 	memoryWithin: number[];
 	eventLoop: { n: number; connections: number; batch: number; latencyMs: number };
@@ -48,6 +51,8 @@ export interface BenchPlan {
 	transports: CellSpec[];
 	/** Cells where the Node-RED node runs, each against a bare client on the same cell. */
 	nodeRed: CellSpec[];
+	/** Every host against a bare client, in rounds (bench/nearBare.ts). */
+	nearBare: { cell: CellSpec; rounds: number };
 }
 
 export interface BenchResults {
@@ -62,12 +67,15 @@ export interface BenchResults {
 	cpu: { streaming: CpuResult; buffered: CpuResult; queueMode: CpuResult };
 	ceiling: CeilingResult[];
 	credits: CreditsResult;
+	/** The run with the median peak, and every run. */
 	memory: MemoryResult;
+	memoryRuns: MemoryResult[];
 	memoryWithin: LargestWithinResult;
 	eventLoop: EventLoopResult;
 	transports: CellResult[];
 	/** The Node-RED node, and what a bare client gets from the sandbox on the same cell. */
 	nodeRed: Array<NodeRedCellResult & { ceiling: number; ofCeiling: number }>;
+	nearBare: NearBareResult;
 	targets: Target[];
 }
 
@@ -89,9 +97,12 @@ function grid(
 /** 320 MiB: n8n Cloud Starter's whole instance. */
 export const CLOUD_STARTER_BYTES = 320 * 1024 * 1024;
 
-/** The cells where the two n8n packages' transports are compared, each run through both. */
+/**
+ * The cells where the two n8n packages' transports are compared, each run through both (at
+ * L = 200 ms they are compared in the near-bare rounds).
+ */
 const transportCells = (n: number): CellSpec[] =>
-	grid([n], [5], [100], [200, 50]).flatMap((cell) => [
+	grid([n], [5], [100], [50]).flatMap((cell) => [
 		{ ...cell, package: 'verified' as const },
 		{ ...cell, package: 'queue-mode' as const },
 	]);
@@ -122,11 +133,12 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 			...grid([10_000], [5], [100], [50, 500], false),
 		],
 		credits: { inputs: 10_000 },
-		memory: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
+		memory: { n: 100_000, connections: 5, batch: 100, latencyMs: 50, repetitions: 3 },
 		memoryWithin: [25_000, 50_000, 75_000],
 		eventLoop: { n: 100_000, connections: 5, batch: 100, latencyMs: 50 },
 		transports: transportCells(10_000),
-		nodeRed: grid([10_000], [5], [100], [200, 500]),
+		nodeRed: grid([10_000], [5], [100], [500]),
+		nearBare: { cell: grid([10_000], [5], [100], [200])[0], rounds: 5 },
 	},
 	quick: {
 		mode: 'quick',
@@ -138,11 +150,12 @@ const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
 		cpu: { n: 10_000, repetitions: 3 },
 		ceilingCells: grid([10_000], [5], [100], [50, 200]),
 		credits: { inputs: 2_000 },
-		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50 },
+		memory: { n: 10_000, connections: 5, batch: 100, latencyMs: 50, repetitions: 1 },
 		memoryWithin: [10_000],
 		eventLoop: { n: 20_000, connections: 5, batch: 100, latencyMs: 50 },
 		transports: transportCells(10_000),
-		nodeRed: grid([10_000], [5], [100], [200]),
+		nodeRed: [],
+		nearBare: { cell: grid([10_000], [5], [100], [200])[0], rounds: 1 },
 	},
 };
 
@@ -238,6 +251,9 @@ export async function main(argv: string[]): Promise<void> {
 					`ratio ${result.ratio.toFixed(3)}, bare client ${bare.throughput.toFixed(0)}/s, ${(result.throughput / bare.throughput).toFixed(3)} of it`,
 			);
 		}
+		const { cell: nearCell, rounds } = plan.nearBare;
+		say(`Every host against a bare client, L = ${nearCell.latencyMs} ms, ${rounds} round${rounds === 1 ? '' : 's'}…`);
+		const nearBare = await nearBareRounds(sandbox, nearCell, rounds, plan.capSeconds(nearCell.n), say);
 		await stopNodeRed();
 
 		say('One number per request…');
@@ -251,14 +267,15 @@ export async function main(argv: string[]): Promise<void> {
 			say(`  L=${spec.latencyMs}ms: ${base.throughput.toFixed(1)}/s; speed-up ${speedUp.toFixed(1)}×`);
 		}
 
-		say(`Memory at ${plan.memory.n} numbers (fresh process)…`);
-		const mem = await memory(
-			sandbox,
-			plan.memory.n,
-			plan.memory.connections,
-			plan.memory.batch,
-			plan.memory.latencyMs,
-		);
+		say(`Memory at ${plan.memory.n} numbers (${plan.memory.repetitions} fresh process${plan.memory.repetitions === 1 ? '' : 'es'})…`);
+		const memoryRuns: MemoryResult[] = [];
+		for (let run = 0; run < plan.memory.repetitions; run++) {
+			const { n, connections, batch, latencyMs } = plan.memory;
+			memoryRuns.push(await memory(sandbox, n, connections, batch, latencyMs));
+			say(`  peak ${(peakOf(memoryRuns[run]) / 1e6).toFixed(0)} MB`);
+		}
+		const byPeak = [...memoryRuns].sort((a, b) => peakOf(a) - peakOf(b));
+		const mem = byPeak[Math.floor((byPeak.length - 1) / 2)];
 
 		say(`The largest list within 320 MiB (fresh processes: ${plan.memoryWithin.join(', ')})…`);
 		const memoryWithin = await largestWithin(
@@ -298,10 +315,12 @@ export async function main(argv: string[]): Promise<void> {
 			ceiling,
 			credits: creditCheck,
 			memory: mem,
+			memoryRuns,
 			memoryWithin,
 			eventLoop,
 			transports,
 			nodeRed,
+			nearBare,
 			targets: [],
 		};
 		results.targets = evaluateTargets(results);

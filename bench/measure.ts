@@ -237,7 +237,8 @@ export interface CpuResult {
 	floorRuns: number[];
 }
 
-const median = (values: number[]) => {
+/** The middle value (the mean of the two middle ones for an even count). */
+export const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -321,6 +322,10 @@ export async function credits(sandbox: SandboxProcess, inputs: number): Promise<
 	};
 }
 
+/** A memory run's peak: the higher of the sampled RSS and the kernel's high-water mark. */
+export const peakOf = (run: Pick<MemoryChildReport, 'peakSampledBytes' | 'maxRssBytes'>): number =>
+	Math.max(run.peakSampledBytes, run.maxRssBytes);
+
 export interface MemoryResult extends MemoryChildReport {
 	package?: PackageName;
 	n: number;
@@ -393,7 +398,7 @@ export async function largestWithin(
 	for (const n of sizes) {
 		const run = await memory(sandbox, n, connections, batch, latencyMs);
 		runs.push(run);
-		if (run.error !== null || Math.max(run.peakSampledBytes, run.maxRssBytes) > limitBytes) break;
+		if (run.error !== null || peakOf(run) > limitBytes) break;
 		largestN = n;
 	}
 	return { limitBytes, largestN, runs };
