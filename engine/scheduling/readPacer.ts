@@ -36,10 +36,15 @@ export class ReadPacer {
 		this.sliceStart = clock.now();
 	}
 
-	/** Whether this slice has run its time. Cheap enough to ask every item. */
+	/**
+	 * Whether this slice has run its time: a clock read, cheap enough to ask every item (the run
+	 * is asked only between the two slice lengths: its progress is an object a call, and one for
+	 * each of 100,000 items took the peak RSS of a 100,000-number run from ~385 to ~425 MB).
+	 */
 	due(): boolean {
-		const sliceMs = this.ahead() ? READ_SLICE_MS : this.behindSliceMs;
-		return this.clock.now() - this.sliceStart >= sliceMs;
+		const elapsed = this.clock.now() - this.sliceStart;
+		if (elapsed < READ_SLICE_MS) return false;
+		return elapsed >= this.behindSliceMs || this.ahead();
 	}
 
 	/**
@@ -49,7 +54,11 @@ export class ReadPacer {
 	async yield(): Promise<void> {
 		let requests = this.progress().requests;
 		await this.clock.yieldTurn();
-		for (let extra = 0; extra < MAX_EXTRA_TURNS && this.ahead() && this.progress().requests !== requests; extra++) {
+		for (
+			let extra = 0;
+			extra < MAX_EXTRA_TURNS && this.ahead() && this.progress().requests !== requests;
+			extra++
+		) {
 			requests = this.progress().requests;
 			await this.clock.yieldTurn();
 		}
