@@ -307,7 +307,7 @@ export async function main(argv: string[]): Promise<void> {
 				sandbox: `sandbox/ in a child process; latency base L, per number 0, jitter 0; streaming (its default) unless a row says buffered; limits ${SANDBOX_MAX_CONNECTIONS} connections, ${SANDBOX_MAX_PER_REQUEST} numbers a request; credit 1e9`,
 				cap: `a cell runs at most ${plan.mode === 'full' ? '25 s (N = 10,000) or 50 s (N = 100,000)' : `${plan.capSeconds(10_000)} s`} at the bound: N measured is the largest whole number of rounds (C·B numbers) the bound clears in that time`,
 				throughput: 'N measured ÷ wall time of the whole n8n execution (parameters, normalising, requests, output items)',
-				nodeRed: 'node-red/dist npl-lookup in Node-RED 5 (node-red-node-test-helper, this process): N one-number messages sent at once, timed to the last message out; against a bare undici client on the same cell',
+				nodeRed: 'node-red/dist npl-lookup in Node-RED 5 (the runtime of node-red-node-test-helper in this process, without its call-recording spies): N one-number messages sent at once, timed to the last message out; against a bare undici client on the same cell',
 			},
 			throughput,
 			baselines,
