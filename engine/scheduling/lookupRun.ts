@@ -74,6 +74,8 @@ export interface LookupRunProgress {
 	unsent: number;
 }
 
+/** Jobs sent before the queue drops them (at 100,000 numbers it held every job to the end). */
+const QUEUE_COMPACT_AT = 1_024;
 /** Consecutive clean answers after which a concurrency lowered by a rate limit rises by one. */
 const RECOVERY_STREAK = 10;
 /** The older service rule ("more than ten") the first "Request too long" drops to. */
@@ -305,8 +307,14 @@ class LookupRun {
 
 	private dequeue(): LookupJob | undefined {
 		if (this.retryFront.length > 0) return this.retryFront.pop();
-		if (this.queueHead < this.queue.length) return this.queue[this.queueHead++];
-		return undefined;
+		if (this.queueHead >= this.queue.length) return undefined;
+		const job = this.queue[this.queueHead++];
+		// Jobs sent are dropped from the queue now and then (not one by one: a shift is O(n)).
+		if (this.queueHead >= QUEUE_COMPACT_AT && this.queueHead * 2 >= this.queue.length) {
+			this.queue = this.queue.slice(this.queueHead);
+			this.queueHead = 0;
+		}
+		return job;
 	}
 
 	private hasQueued(): boolean {
