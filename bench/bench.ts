@@ -70,6 +70,8 @@ export interface BenchResults {
 	/** The run with the median peak, and every run. */
 	memory: MemoryResult;
 	memoryRuns: MemoryResult[];
+	/** A run of its own that collects every second: the live heap, steady from run to run. */
+	memoryLive: MemoryResult;
 	memoryWithin: LargestWithinResult;
 	eventLoop: EventLoopResult;
 	transports: CellResult[];
@@ -269,13 +271,15 @@ export async function main(argv: string[]): Promise<void> {
 
 		say(`Memory at ${plan.memory.n} numbers (${plan.memory.repetitions} fresh process${plan.memory.repetitions === 1 ? '' : 'es'})…`);
 		const memoryRuns: MemoryResult[] = [];
+		const { n, connections, batch, latencyMs } = plan.memory;
 		for (let run = 0; run < plan.memory.repetitions; run++) {
-			const { n, connections, batch, latencyMs } = plan.memory;
 			memoryRuns.push(await memory(sandbox, n, connections, batch, latencyMs));
 			say(`  peak ${(peakOf(memoryRuns[run]) / 1e6).toFixed(0)} MB`);
 		}
 		const byPeak = [...memoryRuns].sort((a, b) => peakOf(a) - peakOf(b));
 		const mem = byPeak[Math.floor((byPeak.length - 1) / 2)];
+		const memoryLive = await memory(sandbox, n, connections, batch, latencyMs, undefined, true);
+		say(`  live heap at its highest ${((memoryLive.liveHeap?.peakBytes ?? NaN) / 1e6).toFixed(1)} MB above the start`);
 
 		say(`The largest list within 320 MiB (fresh processes: ${plan.memoryWithin.join(', ')})…`);
 		const memoryWithin = await largestWithin(
@@ -316,6 +320,7 @@ export async function main(argv: string[]): Promise<void> {
 			credits: creditCheck,
 			memory: mem,
 			memoryRuns,
+			memoryLive,
 			memoryWithin,
 			eventLoop,
 			transports,

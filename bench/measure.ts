@@ -337,7 +337,9 @@ export interface MemoryResult extends MemoryChildReport {
 
 /**
  * Peak RSS of a fresh process (n8n-core loaded, nothing else run) while the node looks up `n`
- * numbers: sampled every 50 ms from a worker thread, and the kernel's high-water mark.
+ * numbers: sampled every 50 ms from a worker thread, and the kernel's high-water mark. With
+ * `liveHeap`, the process also collects every second and reports its live heap (which slows it
+ * and lowers its RSS peak: that run's RSS is not one to report).
  */
 export async function memory(
 	sandbox: SandboxProcess,
@@ -346,10 +348,11 @@ export async function memory(
 	batch: number,
 	latencyMs: number,
 	pkg?: PackageName,
+	liveHeap = false,
 ): Promise<MemoryResult> {
 	const url = await startSandbox(sandbox, latencyMs);
 	const child = fork(path.join(__dirname, 'memoryChild.ts'), [], {
-		execArgv: ['--import', 'tsx'],
+		execArgv: ['--import', 'tsx', ...(liveHeap ? ['--expose-gc'] : [])],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		env: process.env,
 	});
@@ -363,6 +366,7 @@ export async function memory(
 			n,
 			parameters: lookupParameters(connections, batch),
 			package: pkg,
+			liveHeap,
 		} satisfies MemoryChildRequest);
 	});
 	await new Promise<void>((resolve) => {

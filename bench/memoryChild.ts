@@ -17,6 +17,8 @@ export interface MemoryChildRequest {
 	n: number;
 	parameters: INodeParameters;
 	package?: PackageName;
+	/** Also measure the live heap (a forced collection every second: needs --expose-gc). */
+	liveHeap?: boolean;
 }
 
 export interface MemoryChildReport {
@@ -30,6 +32,12 @@ export interface MemoryChildReport {
 	seconds: number;
 	outputItems: number;
 	error: string | null;
+	/**
+	 * With liveHeap: the live heap above what it was before the run, at its highest during the
+	 * run and at the end (the output items still held), bytes. Unlike the RSS peak, it does not
+	 * depend on when V8 chooses to collect.
+	 */
+	liveHeap: { peakBytes: number; endBytes: number } | null;
 }
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'npl-bench-n8n-'));
@@ -42,6 +50,7 @@ async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> 
 	const { uniqueNumbers } = await import('./workload');
 
 	const items = uniqueNumbers(request.n);
+	const live = request.liveHeap ? liveHeapSampler() : null;
 	const rssBeforeBytes = process.memoryUsage.rss();
 	const sampler = await startRssSampler(50);
 	const t0 = process.hrtime.bigint();
@@ -52,6 +61,7 @@ async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> 
 		package: request.package,
 	});
 	const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+	const liveHeap = live?.stop() ?? null;
 	const peak = await sampler.stop();
 	await closeLoadedPackages();
 	return {
@@ -62,6 +72,27 @@ async function measure(request: MemoryChildRequest): Promise<MemoryChildReport> 
 		seconds,
 		outputItems: run.outputs.reduce((sum, out) => sum + out.length, 0),
 		error: run.error ? run.error.message : null,
+		liveHeap,
+	};
+}
+
+/** The live heap: a full collection, then heapUsed, every second (and at start and end). */
+function liveHeapSampler(): { stop: () => { peakBytes: number; endBytes: number } } {
+	const collect = (globalThis as { gc?: () => void }).gc;
+	if (!collect) throw new Error('the live-heap run needs node --expose-gc');
+	const liveNow = () => {
+		collect();
+		return process.memoryUsage().heapUsed;
+	};
+	const before = liveNow();
+	let highest = before;
+	const timer = setInterval(() => (highest = Math.max(highest, liveNow())), 1_000);
+	return {
+		stop: () => {
+			clearInterval(timer);
+			const end = liveNow();
+			return { peakBytes: Math.max(highest, end) - before, endBytes: end - before };
+		},
 	};
 }
 

@@ -12,6 +12,7 @@ export interface Target {
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const mb1 = (bytes: number | undefined) => (bytes === undefined ? 'not measured' : `${(bytes / 1e6).toFixed(1)} MB`);
 
 export function evaluateTargets(r: BenchResults): Target[] {
 	const targets: Target[] = [];
@@ -255,6 +256,7 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 			(run) =>
 				`  RSS before the run ${mb(run.rssBeforeBytes)}; peak sampled every 50 ms ${mb(run.peakSampledBytes)} (${run.samples} samples); kernel high-water mark ${mb(run.maxRssBytes)}${run === mem ? ' (the median)' : ''}${run.error ? `; ERROR ${run.error}` : ''}`,
 		),
+		`  live heap (another fresh process, a forced collection every second): at its highest ${mb1(r.memoryLive.liveHeap?.peakBytes)} above the start, ${mb1(r.memoryLive.liveHeap?.endBytes)} at the end with the output items held`,
 		`Within ${mb(r.memoryWithin.limitBytes)} (fresh process each): ${r.memoryWithin.runs.map((m) => `${int(m.n)} numbers → peak ${mb(peakOf(m))} (before the run ${mb(m.rssBeforeBytes)})`).join('; ')}`,
 		'',
 	);
