@@ -1,7 +1,7 @@
 import type { Clock } from '../ports';
 import type { LookupRunProgress } from './lookupRun';
 
-/** Read slice while the run waits for numbers: as short as a turn allows (see READ_SLICE_MS). */
+/** Read slice while reading is ahead of the requests: answers wait at most this long. */
 const READ_SLICE_MS = 1;
 /** Numbers queued for requests, in rounds (Numbers Per Request × Max Connections), that count as ahead. */
 const LEAD_ROUNDS = 2;
@@ -54,12 +54,11 @@ export class ReadPacer {
 	async yield(): Promise<void> {
 		let requests = this.progress().requests;
 		await this.clock.yieldTurn();
-		for (
-			let extra = 0;
-			extra < MAX_EXTRA_TURNS && this.ahead() && this.progress().requests !== requests;
-			extra++
-		) {
-			requests = this.progress().requests;
+		for (let extra = 0; extra < MAX_EXTRA_TURNS; extra++) {
+			// One look at the run a turn: more turns only while ahead and requests keep starting.
+			const now = this.progress();
+			if (now.unsent < this.lead || now.requests === requests) break;
+			requests = now.requests;
 			await this.clock.yieldTurn();
 		}
 		this.sliceStart = this.clock.now();
