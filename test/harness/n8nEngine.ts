@@ -67,6 +67,9 @@ function nodeTypesFor(pkg: PackageUnderTest, replacement?: INodeType): INodeType
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often n8n read the credential for the node (n8n itself: a database query each time). */
+	reads = 0;
+
 	constructor(
 		private readonly data: ICredentialDataDecryptedObject | undefined,
 		private readonly pkg: PackageUnderTest,
@@ -96,6 +99,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
 		if (!this.data) throw new Error('The test gave no credential');
+		this.reads++;
 		return this.data;
 	}
 	async updateCredentials() {}
@@ -154,6 +158,8 @@ export interface NodeRun {
 	status: IRun['status'];
 	/** What the node put in its output pane (execution hints). */
 	hints: NodeExecutionHint[];
+	/** How often n8n read the credential during the run (getCredentials and the HTTP helper). */
+	credentialReads: number;
 	run: IRun;
 }
 
@@ -199,6 +205,7 @@ export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
 	const additionalData = additionalDataFor(pkg, options.credential, hooks);
+	const credentials = additionalData.credentialsHelper as TestCredentialsHelper;
 
 	const runExecutionData: IRunExecutionData = {
 		resultData: { runData: {} },
@@ -230,6 +237,7 @@ export function startNodeRun(options: NodeRunOptions): StartedNodeRun {
 				: undefined,
 			status: run.status,
 			hints: taskData?.hints ?? [],
+			credentialReads: credentials.reads,
 			run,
 		};
 	});

@@ -159,6 +159,20 @@ describe('Look Up Number inside n8n', () => {
 		expect(sandbox.ledger.entries).toHaveLength(4);
 	});
 
+	it('reads the credential once per execution, not once per request', async () => {
+		const sandbox = await sandboxes.start();
+		const items = Array.from({ length: 30 }, (_, i) => ({ phone: `+44 7400 9001${String(i).padStart(2, '0')}` }));
+		const run = await runNode({
+			items,
+			parameters: { operation: 'lookup', phoneNumber: '={{ $json.phone }}', options: { numbersPerRequest: 10 } },
+			credential: credentialFor(sandbox),
+		});
+		expect(jsonOf(run.outputs[0])).toHaveLength(30);
+		expect(sandbox.requests.filter((r) => r.kind === 'lookup')).toHaveLength(3);
+		// In n8n each read is a database query and a decryption: the helper signs with this one.
+		expect(run.credentialReads).toBe(1);
+	});
+
 	it('asks for the serving MSC at 1.2 credits when told to', async () => {
 		const sandbox = await sandboxes.start();
 		const { outputs } = await runNode({

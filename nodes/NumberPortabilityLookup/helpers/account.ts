@@ -29,6 +29,6 @@ export function openClient(
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
 	}
-	const link = openServiceLink(ctx, { url, user, password }, hostClock);
+	const link = openServiceLink(ctx, { url, user, password, credential }, hostClock);
 	return new ServiceClient(link, { ...settings, secrets: [password] });
 }

@@ -1,4 +1,10 @@
-import type { IAllExecuteFunctions, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	IAllExecuteFunctions,
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { RequestPermits } from '../../../engine/budget/requestPermits';
 import type {
@@ -26,8 +32,9 @@ const permitsByAccount = new Map<string, RequestPermits>();
  */
 export function n8nServiceLink(
 	ctx: HttpContext,
-	// The password is not needed here: the credential's authenticate block adds it.
-	account: { url: URL; user: string; password: string },
+	// The password is not needed here: the credential's authenticate block adds it, from
+	// `credential` (the node read it once, for the whole run).
+	account: { url: URL; user: string; password: string; credential: ICredentialDataDecryptedObject },
 	clock: Clock,
 ): ServiceLink {
 	const key = `${account.url.href}\u0000${account.user}`;
@@ -36,7 +43,13 @@ export function n8nServiceLink(
 		permits = new RequestPermits();
 		permitsByAccount.set(key, permits);
 	}
-	return new N8nServiceLink(ctx, account.url, permits, clock);
+	// n8n's helper reads only `data`. Given it, the helper signs each request with the credential
+	// the node already read; without it, n8n reads the credential again for every request (in
+	// n8n itself: a database query, a decryption and its access checks, each time).
+	const signWith: IAdditionalCredentialOptions = {
+		credentialsDecrypted: { id: '', name: CREDENTIAL_NAME, type: CREDENTIAL_NAME, data: account.credential },
+	};
+	return new N8nServiceLink(ctx, account.url, signWith, permits, clock);
 }
 
 interface FullResponse {
@@ -49,6 +62,7 @@ class N8nServiceLink implements ServiceLink {
 	constructor(
 		private readonly ctx: HttpContext,
 		private readonly url: URL,
+		private readonly signWith: IAdditionalCredentialOptions,
 		private readonly permits: RequestPermits,
 		private readonly clock: Clock,
 	) {}
@@ -80,6 +94,9 @@ class N8nServiceLink implements ServiceLink {
 			body: { ...fields },
 			encoding: 'stream',
 			returnFullResponse: true,
+			// A redirected POST comes back as a GET without its body: the redirect is the answer,
+			// an HTTP status the run reports. (Not following also spares a redirect-following layer.)
+			disableFollowRedirect: true,
 			ignoreHttpStatusErrors: true,
 			// Until the headers: n8n's client stops counting once a streamed answer has begun.
 			timeout: options.timeoutMs,
@@ -89,6 +106,7 @@ class N8nServiceLink implements ServiceLink {
 			this.ctx as IAllExecuteFunctions,
 			CREDENTIAL_NAME,
 			request,
+			this.signWith,
 		)) as FullResponse;
 		const { body } = response;
 		return {
