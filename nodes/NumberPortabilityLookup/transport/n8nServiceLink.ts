@@ -94,9 +94,6 @@ class N8nServiceLink implements ServiceLink {
 			body: { ...fields },
 			encoding: 'stream',
 			returnFullResponse: true,
-			// A redirected POST comes back as a GET without its body: the redirect is the answer,
-			// an HTTP status the run reports. (Not following also spares a redirect-following layer.)
-			disableFollowRedirect: true,
 			ignoreHttpStatusErrors: true,
 			// Until the headers: n8n's client stops counting once a streamed answer has begun.
 			timeout: options.timeoutMs,
