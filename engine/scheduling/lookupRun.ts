@@ -106,6 +106,16 @@ export interface StreamingLookupRun {
 	abort(reason: NotLookedUpReason, detail: string): void;
 	/** Settles once the input is closed and every job has its outcome. */
 	readonly report: Promise<LookupRunReport>;
+	/**
+	 * Resolves once the input is closed and every job has been sent (a retry may still follow),
+	 * or when the run ends: the wait for the last answers, in which the results of the others
+	 * can be built.
+	 */
+	readonly allSent: Promise<void>;
+	/** A job's outcome, once it has one: final, it never changes. */
+	outcomeOf(key: string): NumberOutcome | undefined;
+	/** Drops an outcome its holder has used: the report's outcomes then lack it. */
+	forget(key: string): void;
 	progress(): LookupRunProgress;
 }
 
@@ -124,6 +134,9 @@ export function startLookups(options: LookupRunOptions): StreamingLookupRun {
 		close: () => run.closeInput(),
 		abort: (reason, detail) => run.abort({ reason, detail }),
 		report,
+		allSent: run.allSent,
+		outcomeOf: (key) => run.outcomeOf(key),
+		forget: (key) => run.forget(key),
 		progress: () => run.progress(),
 	};
 }
@@ -145,6 +158,10 @@ class LookupRun {
 	private readonly retryFront: LookupJob[] = [];
 
 	private readonly outcomes = new Map<string, NumberOutcome>();
+	/** Jobs with an outcome, forgotten ones included (progress counts them). */
+	private settledJobs = 0;
+	readonly allSent: Promise<void>;
+	private markAllSent!: () => void;
 	private readonly attempts = new Map<string, number>();
 	private readonly rateLimitAttempts = new Map<string, number>();
 
@@ -190,6 +207,7 @@ class LookupRun {
 		this.concurrency = clampInt(options.maxConnections, 1, Number.MAX_SAFE_INTEGER);
 		this.lowestConnections = this.concurrency;
 		this.jobsAdded = jobs.length;
+		this.allSent = new Promise((resolve) => (this.markAllSent = resolve));
 		if (options.signal?.aborted) this.stopNow();
 		else options.signal?.addEventListener('abort', this.onStopSignal, { once: true });
 	}
@@ -206,6 +224,7 @@ class LookupRun {
 				});
 				inFlight.add(request);
 			}
+			if (!this.inputOpen && !this.hasQueued()) this.markAllSent();
 			if (inFlight.size === 0 && !this.inputOpen) break;
 			const arrival = new Promise<void>((resolve) => (this.inputArrived = resolve));
 			await Promise.race([...inFlight, arrival]);
@@ -213,6 +232,7 @@ class LookupRun {
 		}
 		this.options.signal?.removeEventListener('abort', this.onStopSignal);
 		this.settleUnanswered();
+		this.markAllSent();
 		return {
 			outcomes: this.outcomes,
 			requests: this.requests,
@@ -231,12 +251,20 @@ class LookupRun {
 
 	progress(): LookupRunProgress {
 		return {
-			done: this.outcomes.size,
+			done: this.settledJobs,
 			total: this.jobsAdded,
 			requests: this.requests,
 			creditsSpent: roundCredits(this.creditsSpent),
 			unsent: this.queue.length - this.queueHead + this.retryFront.length,
 		};
+	}
+
+	outcomeOf(key: string): NumberOutcome | undefined {
+		return this.outcomes.get(key);
+	}
+
+	forget(key: string): void {
+		this.outcomes.delete(key);
 	}
 
 	add(job: LookupJob): void {
@@ -381,6 +409,7 @@ class LookupRun {
 		this.creditsSpent += fields.transactioncost ?? this.options.costPerNumber;
 		if (fields.userbalance !== null) this.lastBalance = fields.userbalance;
 		this.outcomes.set(job.key, { lookedUp: true, fields });
+		this.settledJobs++;
 		this.numbersLookedUp++;
 	}
 
@@ -505,6 +534,7 @@ class LookupRun {
 		for (const job of jobs) {
 			if (this.outcomes.has(job.key)) continue;
 			this.outcomes.set(job.key, { lookedUp: false, reason, detail });
+			this.settledJobs++;
 			this.notLookedUp[reason] = (this.notLookedUp[reason] ?? 0) + 1;
 		}
 	}
