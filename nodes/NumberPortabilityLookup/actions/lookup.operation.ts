@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { itemParameterReader } from '../helpers/itemParameter';
 import { executeLookups } from '../helpers/lookupItems';
 import { lookupOptions, phoneNumberProperty, routeByProperty } from './common.descriptions';
 
@@ -18,5 +19,6 @@ export const description: INodeProperties[] = [
 
 /** One number per item; exactly one output item per input item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await executeLookups(this, (itemIndex) => [this.getNodeParameter('phoneNumber', itemIndex)]);
+	const phoneNumberOf = itemParameterReader(this, 'phoneNumber');
+	return await executeLookups(this, (itemIndex) => [phoneNumberOf(itemIndex)]);
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { splitNumberList } from '../../../engine/numbers/splitNumberList';
+import { itemParameterReader } from '../helpers/itemParameter';
 import { executeLookups } from '../helpers/lookupItems';
 import { lookupOptions, routeByProperty } from './common.descriptions';
 
@@ -25,8 +26,9 @@ export const description: INodeProperties[] = [
 
 /** A list per item; one output item per number, each paired to the item that held it. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const phoneNumbersOf = itemParameterReader(this, 'phoneNumbers');
 	return await executeLookups(this, (itemIndex) => {
-		const value = this.getNodeParameter('phoneNumbers', itemIndex);
+		const value = phoneNumbersOf(itemIndex);
 		const numbers = splitNumberList(value);
 		// An item without a number still yields one item (on Invalid, saying so), never none.
 		return numbers.length > 0 ? numbers : [value];
