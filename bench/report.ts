@@ -208,7 +208,7 @@ export function formatReport(r: BenchResults, svgPath: string): string {
 			`CPU of this process at zero latency, sandbox ${c.streaming ? 'streaming each object (its default)' : 'buffered (one body per answer)'}${c.package ? `, the ${c.package} package` : ''} (N = ${int(c.n)}, median of ${c.repetitions}; the sandbox runs in its child process, not counted)`,
 			`  node run             ${c.nodeMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (runs: ${c.nodeRuns.map((v) => v.toFixed(1)).join(', ')})`,
 			`  n8n floor            ${c.floorMicrosPerNumber.toFixed(1)} ms per 1,000 items     (a node that only reads {{ $json.phone }} per item and returns it; runs: ${c.floorRuns.map((v) => v.toFixed(1)).join(', ')})`,
-			`  node's own overhead  ${c.ownMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (node − floor: normalising, planning, HTTP, parsing, output items)`,
+			`  node's own overhead  ${c.ownMicrosPerNumber.toFixed(1)} ms per 1,000 numbers   (node − floor: normalising, planning, HTTP, parsing, output items; below 0 where the node spends less than the floor's n8n expression per item: it reads {{ $json.phone }} itself)`,
 			`  sandbox (child)      ${c.sandboxMicrosPerNumber.toFixed(1)} ms per 1,000 numbers`,
 			'',
 		);
