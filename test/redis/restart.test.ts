@@ -46,20 +46,22 @@ describe('Redis restarted in the middle of a run (real Redis)', () => {
 		let finished = false;
 		void running.finally(() => (finished = true));
 
+		const budget = loadPackage('queue-mode').transport!.accountConnections(new URL(sandbox.url).href, 'demo');
 		await until('leases in Redis', () => liveLeases(redis()) > 0);
-		// A crash: Redis (no persistence) comes back empty a moment later.
+		// A crash: Redis (no persistence) comes back empty a moment later. It stays down until the
+		// budget has met it (a renewal, every third of the lease, or a lease taken): with all five
+		// connections leased at the start, requests alone may never ask Redis anything.
 		await redis().stop({ hard: true });
 		const requestsAtCrash = sandbox.requests.length;
 		await until(
-			'requests sent without Redis',
-			() => sandbox.requests.length >= requestsAtCrash + 5,
+			'requests sent without Redis, and the outage noticed',
+			() => sandbox.requests.length >= requestsAtCrash + 5 && budget.noticesSince(0).length > 0,
 		);
 		await redis().start();
 		await until('leases in the restarted Redis', () => liveLeases(redis()) > 0 || finished);
 		const leasesAfterRestart = liveLeases(redis());
 		const run = await running;
 
-		const budget = loadPackage('queue-mode').transport!.accountConnections(new URL(sandbox.url).href, 'demo');
 		const notices = budget.noticesSince(0);
 		console.log(
 			`restart: ${leasesAfterRestart} leases in the restarted Redis; notices:\n${notices.join('\n')}`,
