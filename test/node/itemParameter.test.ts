@@ -71,6 +71,7 @@ describe('reading the number field of each item', () => {
 		['Look Up Number', 'lookup', 'phoneNumber', 'phone'],
 		['Look Up Numbers', 'lookupMany', 'phoneNumbers', 'phone'],
 		['a nested field', 'lookup', 'phoneNumber', 'contact.phone'],
+		['Validate Offline', 'validate', 'phoneNumber', 'phone'],
 	])('%s: gives each item what n8n’s own evaluation gives it', async (_name, operation, parameter, field) => {
 		const sandbox = await sandboxes.start();
 		const nest = (json: IDataObject) => (field === 'contact.phone' ? { contact: json } : json);

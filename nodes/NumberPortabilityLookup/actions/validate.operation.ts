@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { validateOffline } from '../../../engine/numbers/offlineValidation';
+import { itemParameterReader } from '../helpers/itemParameter';
 import { defaultCountryOption, phoneNumberProperty } from './common.descriptions';
 
 const showFor = { show: { operation: ['validate'] } };
@@ -26,9 +27,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const defaultCountry = (options.defaultCountry as string) || undefined;
+	const phoneNumberOf = itemParameterReader(this, 'phoneNumber');
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const input = this.getNodeParameter('phoneNumber', itemIndex);
+		const input = phoneNumberOf(itemIndex);
 		output.push({
 			json: { input: input ?? null, ...validateOffline(input, defaultCountry) } as IDataObject,
 			pairedItem: { item: itemIndex },
